@@ -1,0 +1,107 @@
+// Starts code-server (VS Code 1.100.3 in the browser) on loopback, and drives it with headless Chromium.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureCodeServer } from '../setup-code-server.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/** User settings for a test or demo profile: nothing reaches for the (unreachable) gallery. */
+const USER_SETTINGS = {
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+};
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthy(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts code-server for `workspace` with a fresh profile. Returns its URL, the server log path and stop().
+ * `settings` are merged into the profile's user settings.
+ */
+export async function startCodeServer({ workspace, settings = {}, logDir } = {}) {
+  const entry = ensureCodeServer();
+  const profile = mkdtempSync(join(tmpdir(), 'smtp-diag-vscode-'));
+  const userDataDir = join(profile, 'user-data');
+  const extensionsDir = join(profile, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logPath = join(logDir ?? profile, 'code-server.log');
+  const log = createWriteStream(logPath);
+  const child = spawn(process.execPath, [
+    entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    workspace,
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+  try {
+    await waitForHealthy(url, child, 60_000);
+  } catch (error) {
+    await stop();
+    error.message += ` (server log: ${logPath})`;
+    throw error;
+  }
+  return { url, port, logPath, profile, userDataDir, stop };
+}
+
+/** The workbench URL that opens `workspace` with the extension at `extensionPath` in development mode. */
+export function workbenchUrl(server, { workspace, extensionPath, testsPath }) {
+  const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+  const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}

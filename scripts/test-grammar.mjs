@@ -1,0 +1,61 @@
+// Grammar tests: vscode-tmgrammar-test assertions and vscode-tmgrammar-snap snapshots, with the grammars
+// package.json contributes. Prints "grammar: N passed, N failed" (an assertion file or a snapshot file is one test).
+// Pass -u to update snapshots.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const update = process.argv.includes('-u');
+
+/** Assertion suites: test files, plus host grammars they need beyond package.json's. */
+const ASSERTION_RUNS = [
+  { globs: ['test/grammar/*.test.*'], grammars: [] },
+];
+/** Snapshot suites: real corpus lines committed as fixtures under test/grammar/snap/. */
+const SNAPSHOT_RUNS = [
+  { globs: ['test/grammar/snap/*.{maillog,mainlog,log,eml}'], grammars: [], dir: 'test/grammar/snap' },
+];
+
+let passed = 0;
+let failed = 0;
+
+function run(tool, args) {
+  const result = spawnSync(bin(tool), args, { cwd: root, encoding: 'utf8' });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result;
+}
+
+for (const { globs, grammars } of ASSERTION_RUNS) {
+  const reportDir = mkdtempSync(join(tmpdir(), 'smtp-diag-grammar-'));
+  const result = run('vscode-tmgrammar-test', ['--xunit-report', reportDir, ...grammars.flatMap((g) => ['-g', g]), ...globs]);
+  let counted = 0;
+  for (const file of readdirSync(reportDir)) {
+    const xml = readFileSync(join(reportDir, file), 'utf8');
+    const tests = Number(/\btests="(\d+)"/.exec(xml)?.[1] ?? 0);
+    const failures = Number(/\bfailures="(\d+)"/.exec(xml)?.[1] ?? 0);
+    passed += tests - failures;
+    failed += failures;
+    counted += tests;
+  }
+  // A crash before any report (bad grammar, bad glob) still counts as a failure.
+  if (result.status !== 0 && counted === 0) failed += 1;
+}
+
+for (const { globs, grammars, dir } of SNAPSHOT_RUNS) {
+  if (!existsSync(join(root, dir))) continue;
+  const result = run('vscode-tmgrammar-snap', [...(update ? ['-u'] : []), ...grammars.flatMap((g) => ['-g', g]), ...globs]);
+  const output = `${result.stdout}${result.stderr}`;
+  const ok = (output.match(/^✓ /gm) ?? []).length;
+  const bad = (output.match(/^✖ /gm) ?? []).length;
+  passed += ok;
+  failed += bad;
+  if (result.status !== 0 && bad === 0) failed += 1;
+}
+
+console.log(`grammar: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

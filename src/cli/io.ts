@@ -1,0 +1,18 @@
+/** The streams a CLI subcommand talks to; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+/** Exit codes shared by every subcommand. */
+export const EXIT = { ok: 0, inputError: 1, usage: 2 } as const;
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `smtp-diag --help`. */
+  readonly summary: string;
+  /** Usage text printed on bad usage and for `smtp-diag help <name>`. */
+  readonly usage: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
