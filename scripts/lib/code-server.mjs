@@ -25,6 +25,7 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export function freePort() {
