@@ -56,9 +56,9 @@ async function waitForHealthy(url, child, timeoutMs) {
 
 /**
  * Starts code-server for `workspace` with a fresh profile. Returns its URL, the server log path and stop().
- * `settings` are merged into the profile's user settings.
+ * `settings` are merged into the profile's user settings; `port` defaults to a free one.
  */
-export async function startCodeServer({ workspace, settings = {}, logDir } = {}) {
+export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort } = {}) {
   const entry = ensureCodeServer();
   const profile = mkdtempSync(join(tmpdir(), 'smtp-diag-vscode-'));
   const userDataDir = join(profile, 'user-data');
@@ -66,7 +66,7 @@ export async function startCodeServer({ workspace, settings = {}, logDir } = {})
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
-  const port = await freePort();
+  const port = requestedPort ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logPath = join(logDir ?? profile, 'code-server.log');
   const log = createWriteStream(logPath);
