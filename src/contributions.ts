@@ -1,10 +1,27 @@
 // The one table of command ids and setting names. package.json must match it: a unit test checks both ways.
 
 /** Command ids, as contributed in package.json `contributes.commands`. */
-export const COMMANDS = {} as const;
+export const COMMANDS = {
+  explainCode: 'smtpDiagnostics.explainCode',
+  extractHardBounces: 'smtpDiagnostics.extractHardBounces',
+  showBounceReport: 'smtpDiagnostics.showBounceReport',
+  lookupMx: 'smtpDiagnostics.lookupMx',
+  probeSmtp: 'smtpDiagnostics.probeSmtp',
+  checkBouncedDomains: 'smtpDiagnostics.checkBouncedDomains',
+} as const;
 
 /** Setting names under the `smtpDiagnostics.` prefix, as contributed in `contributes.configuration`. */
-export const SETTINGS = {} as const;
+export const SETTINGS = {
+  bounceSoftCodes: 'bounce.softCodes',
+  bounceHardCodes: 'bounce.hardCodes',
+  extractFormat: 'extract.format',
+  dnsServers: 'dns.servers',
+  dnsTimeoutMs: 'dns.timeoutMs',
+  dnsTries: 'dns.tries',
+  dnsConcurrency: 'dns.concurrency',
+  smtpPort: 'smtp.port',
+  smtpTimeoutMs: 'smtp.timeoutMs',
+} as const;
 
 export const SETTINGS_PREFIX = 'smtpDiagnostics';
 export const COMMAND_CATEGORY = 'SMTP';

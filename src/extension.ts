@@ -1,10 +1,26 @@
 // Table of contents of the extension: each line registers one editor feature from src/features/.
 import * as vscode from 'vscode';
 import { createOutputLog } from './features/outputLog';
+import { registerCodeHover } from './features/codeHover';
+import { registerExplainCommand } from './features/explainCommand';
+import { registerExtractHardBounces } from './features/extractHardBounces';
+import { registerBounceReport } from './features/bounceReport';
+import { registerLookupMx } from './features/lookupMx';
+import { registerProbeSmtp } from './features/probeSmtp';
+import { registerCheckBouncedDomains } from './features/checkBouncedDomains';
+import { registerAddressHover } from './features/addressHover';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLog();
   context.subscriptions.push(log);
+  context.subscriptions.push(registerCodeHover());
+  context.subscriptions.push(registerExplainCommand());
+  context.subscriptions.push(registerExtractHardBounces());
+  context.subscriptions.push(registerBounceReport());
+  context.subscriptions.push(registerLookupMx());
+  context.subscriptions.push(registerProbeSmtp());
+  context.subscriptions.push(registerCheckBouncedDomains());
+  context.subscriptions.push(registerAddressHover());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);
 }
 

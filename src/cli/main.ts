@@ -1,8 +1,19 @@
 import { CliCommand, CliIo, EXIT } from './io';
 import { version } from '../../package.json';
+import { explainCommand } from './explain';
+import { extractCommand } from './extract';
+import { reportCommand } from './report';
+import { mxCommand } from './mx';
+import { probeCommand } from './probe';
 
 /** Subcommands, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [];
+const COMMANDS: readonly CliCommand[] = [
+  explainCommand,
+  extractCommand,
+  reportCommand,
+  mxCommand,
+  probeCommand,
+];
 
 function helpText(): string {
   const width = Math.max(8, ...COMMANDS.map((command) => command.name.length));

@@ -1,0 +1,86 @@
+// Hard-bounce extraction benchmark, side by side in one run:
+//   - our CLI vs pflogsumm and vs a grep | grep -o | sort -u pipeline on a generated, seeded 1,000,000-line
+//     Postfix log (scripts/lib/generate-postfix-log.mjs);
+//   - our CLI vs Sisimai (Debian libsisimai-perl) on the corpus's bounce messages (eml/bsd, 401 files).
+// Prints MB/s, lines or messages per second, peak RSS (GNU time) and the ratios. BENCH_BIG=1 adds the
+// 1 GB log that checks memory stays bounded (RSS < 256 MB); it takes a few minutes more.
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postfixLogEvents } from '../lib/generate-postfix-log.mjs';
+import { CORPUS_DIR, ROOT } from '../lib/paths.mjs';
+
+const cli = join(ROOT, 'dist', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'smtp-diag-bench-'));
+
+async function writeLog(file, lines) {
+  const out = createWriteStream(file);
+  let buffer = '';
+  for (const { text } of postfixLogEvents({ lines, seed: 42 })) {
+    buffer += `${text}\n`;
+    if (buffer.length > 1 << 20) { if (!out.write(buffer)) await new Promise((resolve) => out.once('drain', resolve)); buffer = ''; }
+  }
+  out.end(buffer);
+  await new Promise((resolve) => out.on('finish', resolve));
+}
+
+/**
+ * Runs a shell command under GNU time, best of `runs`; returns wall seconds, CPU seconds (user + sys, which a
+ * machine shared with other work disturbs less) and peak RSS of the largest process in MB.
+ */
+function measure(command, runs = 2) {
+  let best;
+  for (let run = 0; run < runs; run++) {
+    const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', 'bash', '-c', `${command} > /dev/null`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
+    const [wall, user, sys, rssKb] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+    const figures = { seconds: wall, cpu: user + sys, rss: rssKb / 1024 };
+    if (!best || figures.cpu < best.cpu) best = figures;
+  }
+  return best;
+}
+
+const row = (name, m, units, unitName, bytes) => console.log(
+  `  ${name.padEnd(28)} ${m.seconds.toFixed(2).padStart(6)} s wall ${m.cpu.toFixed(2).padStart(6)} s CPU ${(bytes / 1048576 / m.cpu).toFixed(1).padStart(7)} MB/s ${Math.round(units / m.cpu).toLocaleString('en').padStart(10)} ${unitName}/s ${m.rss.toFixed(0).padStart(5)} MB RSS`);
+const ratio = (theirs, ours) => `${(theirs.cpu / ours.cpu).toFixed(2)}× by CPU, ${(theirs.seconds / ours.seconds).toFixed(2)}× by wall time`;
+
+try {
+  const log = join(work, 'maillog');
+  await writeLog(log, 1_000_000);
+  const size = statSync(log).size;
+  console.log(`Postfix log: 1,000,000 lines, ${(size / 1048576).toFixed(1)} MB (seed 42)`);
+  const ours = measure(`node ${cli} extract ${log}`);
+  const grep = measure(`grep 'status=bounced' ${log} | grep -o '<[^>]*>' | sort -u`);
+  const pflogsumm = measure(`pflogsumm --problems-first ${log}`, 1);
+  row('smtp-diag extract', ours, 1_000_000, 'lines', size);
+  row('grep | grep -o | sort -u', grep, 1_000_000, 'lines', size);
+  row('pflogsumm', pflogsumm, 1_000_000, 'lines', size);
+  console.log(`  vs pflogsumm: ${ratio(pflogsumm, ours)} (goal ≥ 20×)`);
+  console.log(`  vs grep pipeline: ${ratio(grep, ours)} (goal ≥ 0.5×)`);
+
+  const emlDir = join(CORPUS_DIR, 'eml', 'bsd');
+  const emlFiles = readdirSync(emlDir).filter((name) => name.endsWith('.eml'));
+  const emlBytes = emlFiles.reduce((sum, name) => sum + statSync(join(emlDir, name)).size, 0);
+  console.log(`\nBounce messages: ${emlFiles.length} files, ${(emlBytes / 1048576).toFixed(1)} MB (corpus eml/bsd)`);
+  const oursEml = measure(`node ${cli} extract --all ${emlDir}`);
+  const sisimai = measure(`perl -MSisimai -e 'my $v = Sisimai->make(shift, delivered => 1); print scalar(@{$v || []}), "\\n"' ${emlDir}`);
+  row('smtp-diag extract --all', oursEml, emlFiles.length, 'msgs', emlBytes);
+  row('Sisimai 4 (Perl)', sisimai, emlFiles.length, 'msgs', emlBytes);
+  console.log(`  vs Sisimai: ${ratio(sisimai, oursEml)} (goal ≥ 20×)`);
+
+  if (process.env.BENCH_BIG === '1') {
+    const big = join(work, 'maillog-big');
+    const lines = Math.round((1024 * 1048576 * 1_000_000) / size);
+    await writeLog(big, lines);
+    const bigSize = statSync(big).size;
+    const bigRun = measure(`node ${cli} extract ${big}`, 1);
+    console.log(`\nBig log: ${lines.toLocaleString('en')} lines, ${(bigSize / 1048576).toFixed(0)} MB`);
+    row('smtp-diag extract', bigRun, lines, 'lines', bigSize);
+    console.log(`  peak RSS ${bigRun.rss.toFixed(0)} MB (goal < 256 MB): ${bigRun.rss < 256 ? 'ok' : 'OVER'}`);
+  } else {
+    console.log('\n(BENCH_BIG=1 adds the 1 GB log memory check)');
+  }
+} finally {
+  if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+}

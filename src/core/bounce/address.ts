@@ -1,0 +1,20 @@
+// Recipient addresses as they appear in logs and bounces: "<User@Example.COM>", "rfc822; user@xn--bcher-kva.example".
+import { domainToUnicode } from 'node:url';
+
+const ADDRESS = /^[^\s<>@"(),;:]+@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
+/** A mailbox anywhere in running text; the local part excludes quotes and brackets. */
+export const ADDRESS_IN_TEXT = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+
+/**
+ * The canonical form of an address, or undefined when the text is not one: brackets, "rfc822;" and trailing dots
+ * dropped, domain lower-cased and IDN shown in Unicode (readable in a suppression list); local part kept as is.
+ */
+export function normalizeAddress(raw: string): string | undefined {
+  let text = raw.trim().replace(/^(?:rfc822|utf-8|x400)\s*;\s*/i, '').trim();
+  text = text.replace(/^<+/, '').replace(/[>.,;:]+$/, '').replace(/^mailto:/i, '');
+  if (!ADDRESS.test(text)) return undefined;
+  const at = text.lastIndexOf('@');
+  const domain = text.slice(at + 1).toLowerCase();
+  const readable = domain.includes('xn--') ? domainToUnicode(domain) || domain : domain;
+  return `${text.slice(0, at)}@${readable}`;
+}

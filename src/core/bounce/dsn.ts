@@ -1,0 +1,77 @@
+// RFC 3464 message/delivery-status: one per-message block, then one block per recipient.
+import { normalizeAddress } from './address';
+
+export interface DsnRecipient {
+  readonly address: string;
+  readonly action: string;
+  readonly status?: string;
+  readonly diagnostic: string;
+  readonly remoteMta?: string;
+  readonly date?: string;
+}
+
+export interface DeliveryStatus {
+  readonly reportingMta?: string;
+  readonly recipients: DsnRecipient[];
+}
+
+/** Header-style fields of one block, continuation lines unfolded; names lower-cased. */
+function fieldsOf(lines: readonly string[]): Map<string, string> {
+  const fields = new Map<string, string>();
+  let last: string | undefined;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line) && last) fields.set(last, `${fields.get(last)} ${line.trim()}`);
+    else {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      last = line.slice(0, colon).trim().toLowerCase();
+      if (!fields.has(last)) fields.set(last, line.slice(colon + 1).trim());
+    }
+  }
+  return fields;
+}
+
+/** Strips the "smtp;" / "dns;" type prefix of a DSN field. */
+function untyped(value: string | undefined): string | undefined {
+  const text = value?.replace(/^[\w-]+\s*;\s*/, '').trim();
+  return text || undefined;
+}
+
+/**
+ * Parses a delivery-status body. Blocks are split on blank lines and, for senders that omit them, before a
+ * Final-Recipient (or Original-Recipient) that would start a second recipient in the same block.
+ */
+export function parseDeliveryStatus(text: string): DeliveryStatus {
+  const blocks: string[][] = [[]];
+  let hasRecipient = false;
+  for (const line of text.split(/\r?\n|\r/)) {
+    if (line.trim() === '') {
+      if (blocks[blocks.length - 1].length > 0) blocks.push([]);
+      hasRecipient = false;
+      continue;
+    }
+    const startsRecipient = /^(?:final|original)-recipient:/i.test(line);
+    if (startsRecipient && hasRecipient && /^final-recipient:/i.test(line)) blocks.push([]);
+    if (/^final-recipient:/i.test(line)) hasRecipient = true;
+    blocks[blocks.length - 1].push(line);
+  }
+  let reportingMta: string | undefined;
+  const recipients: DsnRecipient[] = [];
+  for (const block of blocks) {
+    const fields = fieldsOf(block);
+    reportingMta ??= untyped(fields.get('reporting-mta'));
+    const raw = fields.get('final-recipient') ?? fields.get('original-recipient');
+    const address = raw ? normalizeAddress(untyped(raw) ?? raw) : undefined;
+    if (!address) continue;
+    const status = /([245])\.(\d{1,3})\.(\d{1,3})/.exec(fields.get('status') ?? '');
+    recipients.push({
+      address,
+      action: (fields.get('action') ?? '').toLowerCase().split(/[\s(;]/)[0],
+      status: status ? `${status[1]}.${Number(status[2])}.${Number(status[3])}` : undefined,
+      diagnostic: untyped(fields.get('diagnostic-code')) ?? '',
+      remoteMta: untyped(fields.get('remote-mta')),
+      date: fields.get('last-attempt-date') ?? fields.get('arrival-date'),
+    });
+  }
+  return { reportingMta, recipients };
+}

@@ -1,0 +1,57 @@
+// Microsoft Exchange message tracking logs: CSV whose columns are named by a "#Fields:" header line.
+// FAIL events are failures; DELIVER / SEND are deliveries; DEFER deferrals.
+import { normalizeAddress } from '../address';
+import { enhancedCodeIn, replyCodeIn } from '../classify';
+import type { BounceEvent, Outcome } from '../types';
+import { LineSource, LogRecognizer } from './recognizer';
+
+const OUTCOME: Readonly<Record<string, Outcome>> = { FAIL: 'failed', DEFER: 'deferred', DELIVER: 'delivered', SEND: 'delivered' };
+
+/** Splits one CSV line (RFC 4180 quoting, doubled quotes). */
+export function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index];
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') { cell += '"'; index++; }
+      else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') { cells.push(cell); cell = ''; }
+    else cell += char;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+export const exchangeRecognizer: LogRecognizer = {
+  format: 'exchange',
+  create() {
+    let columns: Map<string, number> | undefined;
+    return (text: string, source: LineSource) => {
+      if (text.startsWith('#Fields:')) {
+        columns = new Map(text.slice(8).trim().split(',').map((name, index) => [name.trim(), index]));
+        return [];
+      }
+      if (!columns || text.startsWith('#')) return undefined;
+      const cells = splitCsvLine(text);
+      const cell = (name: string) => cells[columns!.get(name) ?? -1] ?? '';
+      const outcome = OUTCOME[cell('event-id')];
+      if (!outcome) return [];
+      const diagnostic = cell('recipient-status');
+      const events: BounceEvent[] = [];
+      for (const raw of cell('recipient-address').split(';')) {
+        const address = normalizeAddress(raw);
+        if (!address) continue;
+        events.push({
+          address, outcome, status: enhancedCodeIn(diagnostic), reply: replyCodeIn(diagnostic), diagnostic,
+          remoteMta: cell('server-hostname') || undefined, date: cell('date-time') || undefined,
+          messageId: cell('message-id') || undefined, file: source.file, line: source.line, format: 'exchange',
+        });
+      }
+      return events;
+    };
+  },
+};

@@ -1,0 +1,75 @@
+// Postfix syslog: delivery agents' "to=<…>, relay=…, dsn=…, status=…" lines, qmgr's "status=expired" (which
+// names the sender, so the deferred recipients of that queue ID are joined to it) and smtpd's NOQUEUE rejects.
+import { normalizeAddress } from '../address';
+import { enhancedCodeIn, replyCodeIn } from '../classify';
+import type { BounceEvent, Outcome } from '../types';
+import { detach, detachEvent } from '../detach';
+import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
+
+const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable)(?: \((.*)\))?$/;
+const EXPIRED = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): from=<[^>]*>, status=expired/;
+const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
+const NOQUEUE = /postfix[\w/-]*\/[\w-]+\[\d+\]: NOQUEUE: reject: \w+ from ([^:]+): (\d{3}) (\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
+const SAID = /host (\S+) said: /;
+/** Deferred recipients waiting in the queue, bounded so a log of never-removed messages cannot grow memory. */
+const MAX_PENDING = 50_000;
+
+const OUTCOME: Readonly<Record<string, Outcome>> = {
+  bounced: 'failed', expired: 'failed', undeliverable: 'failed', deferred: 'deferred', sent: 'delivered', deliverable: 'delivered',
+};
+
+export const postfixRecognizer: LogRecognizer = {
+  format: 'postfix',
+  create() {
+    const deferred = new Map<string, BounceEvent[]>();
+    return (text: string, source: LineSource) => {
+      if (!text.includes('postfix')) return undefined;
+      const delivery = text.includes(' to=<') ? DELIVERY.exec(text) : null;
+      if (delivery) {
+        const [, queueId, rawAddress, relay, dsn, status, said = ''] = delivery;
+        const address = normalizeAddress(rawAddress);
+        if (!address) return NOTHING;
+        // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
+        if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
+        const diagnostic = said.replace(/^host \S+ said: /, '');
+        const event: BounceEvent = {
+          address, outcome: OUTCOME[status], status: dsn, reply: replyCodeIn(diagnostic), diagnostic,
+          remoteMta: SAID.exec(said)?.[1] ?? relayHost(relay), date: syslogDate(text), messageId: queueId,
+          file: source.file, line: source.line, format: 'postfix',
+        };
+        if (event.outcome === 'deferred') {
+          if (deferred.size >= MAX_PENDING) deferred.delete(deferred.keys().next().value as string);
+          deferred.set(detach(queueId), [...(deferred.get(queueId) ?? []).filter((old) => old.address !== address), detachEvent(event)]);
+        }
+        return [event];
+      }
+      if (!text.includes('postfix/')) return undefined;
+      const expired = text.includes('status=expired') ? EXPIRED.exec(text) : null;
+      if (expired) {
+        const pending = deferred.get(expired[1]) ?? [];
+        deferred.delete(expired[1]);
+        return pending.map((event) => ({
+          ...event, outcome: 'failed' as const, diagnostic: `expired in queue; last error: ${event.diagnostic}`,
+          status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
+        }));
+      }
+      const removed = text.includes(': removed') ? REMOVED.exec(text) : null;
+      if (removed) {
+        deferred.delete(removed[1]);
+        return [];
+      }
+      const reject = text.includes('NOQUEUE: reject') ? NOQUEUE.exec(text) : null;
+      if (reject) {
+        const [, client, reply, dsn, diagnostic, rawAddress] = reject;
+        const address = normalizeAddress(rawAddress);
+        if (!address) return [];
+        return [{
+          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic, remoteMta: client,
+          date: syslogDate(text), file: source.file, line: source.line, format: 'postfix',
+        }];
+      }
+      // Any other Postfix line (connect, cleanup, qmgr from=…) is this format's and reports nothing.
+      return NOTHING;
+    };
+  },
+};

@@ -1,0 +1,140 @@
+// Bounce messages (.eml, one message of an .mbox): RFC 3464 delivery-status parts when present, else the
+// human-readable body that MTAs write (Exim, qmail, Exchange, Gmail, Yahoo, …). postal-mime does the MIME work.
+import PostalMime from 'postal-mime';
+import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
+import { enhancedCodeIn, replyCodeIn } from './classify';
+import { parseDeliveryStatus } from './dsn';
+import type { BounceEvent, Outcome } from './types';
+
+const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
+const ORIGINAL_HEADER_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers']);
+/** Where a body stops explaining and starts quoting the original message. */
+const COPY_MARKER = /^.{0,8}(?:-{2,}|={2,}|_{2,}|\*{2,}).{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message)|^\s*(?:-+\s*)?(?:original message follows|the original message headers|below is a copy|headers of your message|your original message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): /im;
+const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:status|failure|failed|notification|has failed|problem)|failure notice|mail delivery|non-?delivery|could not be delivered|not delivered|delivery report|rejected|bounce|mail system error|nondeliverable|warning: could not send|fehlgeschlagen|unzustellbar|error/i;
+const BOUNCE_SENDER = /mailer-daemon|postmaster|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
+const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
+const AUTO_REPLY_SUBJECT = /^(?:auto(?:matic)?[- ]?(?:reply|response)|autorespons|out of (?:the )?office|away|vacation)/i;
+const NON_RECIPIENT = /^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply|bounces?)@/i;
+
+export interface ParsedMessage {
+  readonly events: BounceEvent[];
+  /** Why nothing was taken from a message that is not a bounce (auto-reply, feedback report, …). */
+  readonly skipped?: string;
+}
+
+function decode(content: ArrayBuffer | Uint8Array | string): string {
+  return typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content);
+}
+
+/** Bare-CR files (old Mac) confuse every MIME parser; they become LF here. */
+function normalizeNewlines(bytes: Uint8Array): Uint8Array {
+  if (!bytes.includes(13)) return bytes;
+  const out: number[] = [];
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index];
+    out.push(byte === 13 ? 10 : byte);
+    if (byte === 13 && bytes[index + 1] === 10) index++;
+  }
+  return Uint8Array.from(out);
+}
+
+/** Plain text of an HTML body, good enough for wording and addresses. */
+function htmlToText(html: string): string {
+  return html.replace(/<(?:br|\/p|\/div|\/tr|\/li|\/h\d)[^>]*>/gi, '\n').replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&nbsp;|&#160;/g, ' ').replace(/&quot;/g, '"');
+}
+
+/** The explaining part of a body: up to the quoted original message. */
+function explanation(text: string): string {
+  const cut = COPY_MARKER.exec(text);
+  return cut ? text.slice(0, cut.index) : text;
+}
+
+/** An address that opens a line ("  user@example.com", "<user@example.com>:", "user@x on <date>"). */
+const ANCHOR = /^\s*(?:[-*>•]+\s*|(?:(?:final-|original-)?recipient(?: address)?|to|address|failed recipient|addressed to)\s*:?\s*)?["']?<?([^\s<>"',;:()]+@[^\s<>"',;:()]+?)>?["']?\s*(?::.*|\.\.\..*|\s+on\s.*|\s+\(.*|\s+-\s.*|\.|,|;)?\s*$/i;
+
+/** Recipients and their failure text from a body without a delivery-status part. */
+function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address: string; diagnostic: string }[] {
+  const lines = text.split(/\r?\n|\r/);
+  const anchors: { address: string; index: number }[] = [];
+  lines.forEach((line, index) => {
+    const match = ANCHOR.exec(line);
+    const address = match ? normalizeAddress(match[1]) : undefined;
+    if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index });
+  });
+  if (anchors.length === 0) {
+    // No address on a line of its own: take any address in the text, with its own line as the diagnostic.
+    lines.forEach((line, index) => {
+      for (const raw of line.match(ADDRESS_IN_TEXT) ?? []) {
+        const address = normalizeAddress(raw);
+        if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index });
+      }
+    });
+  }
+  const found = new Map<string, string>();
+  anchors.forEach(({ address, index }, position) => {
+    const next = anchors.slice(position + 1).find((anchor) => anchor.index > index)?.index ?? Math.min(lines.length, index + 12);
+    const block = lines.slice(index, Math.min(next, index + 12)).join(' ').replace(/\s+/g, ' ').trim();
+    found.set(address, `${found.get(address) ?? ''} ${block}`.trim());
+  });
+  return [...found].map(([address, diagnostic]) => ({ address, diagnostic }));
+}
+
+/** Finds the bounced recipients of one message. `location` names it in records (file and first line). */
+export async function parseBounceMessage(bytes: Uint8Array, file: string, line = 1): Promise<ParsedMessage> {
+  const email = await PostalMime.parse(normalizeNewlines(bytes), { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
+  const header = (name: string) => email.headers.find((entry) => entry.key === name)?.value;
+  const subject = email.subject ?? '';
+  if (email.attachments.some((part) => part.mimeType === 'message/feedback-report')) return { events: [], skipped: 'feedback report (ARF)' };
+  const dsnParts = email.attachments.filter((part) => DSN_TYPES.has(part.mimeType));
+  const bodyText = explanation(email.text ?? htmlToText(email.html ?? ''));
+  const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
+  const messageId = /^Message-ID:\s*(<[^>]*>)/im.exec(originalHeaders)?.[1];
+  const date = email.date;
+  const base = { file, line, messageId } as const;
+
+  const events: BounceEvent[] = [];
+  for (const part of dsnParts) {
+    const report = parseDeliveryStatus(decode(part.content));
+    const singleRecipient = report.recipients.length === 1;
+    for (const recipient of report.recipients) {
+      const outcome: Outcome = recipient.action === 'failed' ? 'failed' : recipient.action === 'delayed' ? 'deferred'
+        : /^(?:delivered|relayed|expanded)$/.test(recipient.action) ? 'delivered' : recipient.status?.startsWith('4') ? 'deferred' : recipient.status?.startsWith('2') ? 'delivered' : 'failed';
+      // The human-readable part often says more than the Diagnostic-Code (or is the only place with the text).
+      const bodyBlock = bodyRecipients(bodyText, new Set()).find((entry) => entry.address.toLowerCase() === recipient.address.toLowerCase())?.diagnostic;
+      const extra = bodyBlock ?? (singleRecipient ? bodyText.replace(/\s+/g, ' ').slice(0, 600) : '');
+      const diagnostic = recipient.diagnostic || extra;
+      events.push({
+        ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
+        reply: replyCodeIn(recipient.diagnostic) ?? replyCodeIn(diagnostic), diagnostic: recipient.diagnostic ? `${recipient.diagnostic}` : extra,
+        remoteMta: recipient.remoteMta, date: recipient.date ?? date, format: 'dsn',
+      });
+    }
+  }
+  if (events.length > 0) return { events };
+
+  const from = email.from?.address ?? '';
+  const isBounce = BOUNCE_SUBJECT.test(subject) || BOUNCE_SENDER.test(`${from} ${email.from?.name ?? ''}`) || header('x-failed-recipients') !== undefined;
+  // Not Auto-Submitted: Exim marks its own bounces "auto-replied" too.
+  if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
+    return { events: [], skipped: dsnParts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
+  }
+  const excluded = new Set(
+    [email.to?.map((entry) => 'address' in entry ? entry.address : ''), from, email.returnPath, email.deliveredTo, header('x-original-to')]
+      .flat().filter((value): value is string => Boolean(value)).map((value) => normalizeAddress(value)?.toLowerCase() ?? ''),
+  );
+  const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
+  let recipients = bodyRecipients(bodyText, excluded);
+  if (failed.length > 0) recipients = failed.map((address) => recipients.find((entry) => entry.address === address) ?? { address, diagnostic: bodyText.replace(/\s+/g, ' ').slice(0, 600) });
+  const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
+  const context = bodyText.replace(/\s+/g, ' ');
+  for (const { address, diagnostic } of recipients) {
+    // A block with no wording of its own (a bare address) is explained by the text around it.
+    const text = /[a-z]{3,}.*[a-z]{3,}/i.test(diagnostic.replace(address, '')) ? diagnostic : `${diagnostic} ${context.slice(0, 600)}`;
+    events.push({
+      ...base, address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text), diagnostic: text,
+      remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body',
+    });
+  }
+  return { events };
+}

@@ -1,0 +1,114 @@
+// The compact hover card for the status code under the cursor: what failed, hard or soft, top causes, top actions,
+// and command links to the full explanation and to an MX lookup. Pure Markdown text, so it can be measured and
+// tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
+import { explainCode } from '../knowledge';
+import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
+import { escapeMarkdown } from '../explain/render';
+import { describeClass } from '../statusCode';
+import { codeAt, CodeMention } from './recognize';
+
+export interface HoverCommands {
+  /** Opens the full explanation; called with the code as its one argument. */
+  readonly explainCode: string;
+  /** Looks up the MX records of a domain; called with the domain as its one argument. */
+  readonly lookupMx: string;
+}
+
+export interface HoverCard {
+  readonly markdown: string;
+  /** The span of the code(s) in the line: [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly mention: CodeMention;
+}
+
+const BOUNCE_WORDS = { hard: 'hard bounce', soft: 'soft bounce', none: 'not a failure' } as const;
+const TOP_CAUSES = 3;
+
+/** The card for the code under `character` in `line`, or undefined when there is no code there. */
+export function hoverCardAt(line: string, character: number, commands: HoverCommands, policy?: BouncePolicy): HoverCard | undefined {
+  const mention = codeAt(line, character);
+  if (!mention) return undefined;
+  const reply = mention.reply && explainCode(mention.reply.code, policy);
+  const enhanced = mention.enhanced && explainCode(mention.enhanced.code, policy);
+  // The enhanced code is the more specific one, so it leads the card when both are there.
+  const main = enhanced ?? reply;
+  if (!main) return undefined;
+  // Header lines end with two spaces (a Markdown line break) so the card spends no paragraph gaps on them. The
+  // links sit in the header because VS Code caps a hover's height: they stay visible without scrolling.
+  const header = [
+    titleLine(main, reply, enhanced),
+    classLine(main),
+    ...(enhanced && reply ? [`Reply code ${reply.code}: ${escapeMarkdown(reply.title)}`] : []),
+    links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined)),
+  ].join('  \n');
+  const markdown = [
+    header,
+    escapeMarkdown(firstSentence(main.meaning)),
+    listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)),
+    listBlock('What to do', topActions(main)),
+  ].filter((part) => part !== '').join('\n\n');
+  return { markdown, start: mention.start, end: mention.end, mention };
+}
+
+// The card stays compact: the meaning's first sentence; the full explanation has the rest.
+function firstSentence(text: string): string {
+  return /^.*?[.!?](?=\s|$)/s.exec(text)?.[0] ?? text;
+}
+
+function titleLine(main: CodeExplanation, reply: CodeExplanation | undefined, enhanced: CodeExplanation | undefined): string {
+  const codes = [reply?.code, enhanced?.code].filter(Boolean).join(' ');
+  const notes = [main.registered ? '' : 'detail not registered', main.deprecated ? 'deprecated' : ''].filter(Boolean);
+  return `**${codes}** · ${escapeMarkdown(main.title)}${notes.length ? ` _(${notes.join(', ')})_` : ''}`;
+}
+
+function classLine(main: CodeExplanation): string {
+  return `Class ${main.statusClass}: ${describeClass(main.statusClass)} · **${BOUNCE_WORDS[main.bounceType]}** · ${escapeMarkdown(main.category)}`;
+}
+
+function topActions(main: CodeExplanation): string[] {
+  return [main.actionRequired, main.marketerSteps[0]].filter((step): step is string => Boolean(step));
+}
+
+function listBlock(heading: string, items: readonly string[]): string {
+  if (items.length === 0) return '';
+  return [`**${heading}**`, ...items.map((item) => `- ${escapeMarkdown(item)}`)].join('\n');
+}
+
+function commandLink(label: string, command: string, argument: string): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([argument]))})`;
+}
+
+function links(line: string, commands: HoverCommands, explained: readonly CodeExplanation[]): string {
+  const parts = explained.map((e, index) => commandLink(index === 0 ? `Full explanation of ${e.code}` : `Explain ${e.code}`, commands.explainCode, e.code));
+  const domain = mxDomainOf(line);
+  if (domain) parts.push(commandLink(`Look up MX for ${escapeMarkdown(domain)}`, commands.lookupMx, domain));
+  return parts.join(' · ');
+}
+
+// A host name with at least two labels and an alphabetic top-level label (never an IP address).
+const HOST = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\\.[A-Za-z]{2,63}(?![\\w.-])';
+const RECIPIENT = new RegExp(`\\bto=<[^<>@\\s]{1,256}@(${HOST})>`, 'i');
+const RELAY_HOST = new RegExp(`\\b(?:relay|H)=(${HOST})`);
+const HOST_HERE = new RegExp(HOST, 'y');
+const LOCAL_PART_CHAR = /[\w.%+-]/;
+
+/**
+ * The domain worth an MX lookup on this line: the recipient's domain (Postfix/Sendmail `to=<…>`), else the
+ * relay host (`relay=`, Exim `H=`), else the domain of the first address on the line.
+ */
+export function mxDomainOf(line: string): string | undefined {
+  const match = RECIPIENT.exec(line) ?? RELAY_HOST.exec(line);
+  return (match?.[1] ?? firstAddressDomain(line))?.toLowerCase();
+}
+
+// Walks the "@" signs instead of matching a whole address, which would backtrack over long words.
+function firstAddressDomain(line: string): string | undefined {
+  for (let at = line.indexOf('@'); at >= 0; at = line.indexOf('@', at + 1)) {
+    if (at === 0 || !LOCAL_PART_CHAR.test(line[at - 1])) continue;
+    HOST_HERE.lastIndex = at + 1;
+    const host = HOST_HERE.exec(line);
+    if (host) return host[0];
+  }
+  return undefined;
+}

@@ -1,0 +1,12 @@
+// MX diagnostics engine: lookup, SMTP probe, batch check and their Markdown reports. No `vscode` here.
+export * from './types';
+export { parseDomain, domainTokenAt } from './domainName';
+export type { DomainToken, ParsedDomain } from './domainName';
+export { parseDnsServer, parseDnsServers } from './dnsServers';
+export { lookupMx, describeDnsError } from './lookup';
+export { probeHost, probeDomain, probeTargets } from './probe';
+export { checkDomains, mapWithLimit, DEFAULT_CONCURRENCY } from './batch';
+export type { BatchOptions, DomainCheck } from './batch';
+export { bouncedDomainsReport, escapeMarkdown, inlineCode, mxReport, mxStatus, probeReport } from './report';
+export type { AffectedDomain } from './report';
+export { withoutControls } from './text';

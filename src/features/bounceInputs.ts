@@ -1,0 +1,21 @@
+// What the bounce commands read: the URIs they were given (Explorer selection or a caller's argument) or the
+// active editor's current text, unsaved edits included. Shared by extractHardBounces and bounceReport.
+import * as vscode from 'vscode';
+import type { BounceInput } from '../core/bounce';
+
+/** The inputs for a command invoked as (uri?, uris?); undefined when there is nothing to read. */
+export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ inputs: BounceInput[]; label: string } | undefined> {
+  const given = (Array.isArray(uris) && uris.length ? uris : Array.isArray(uri) ? uri : uri ? [uri] : []).filter((item): item is vscode.Uri => item instanceof vscode.Uri);
+  if (given.length > 0) {
+    const inputs: BounceInput[] = [];
+    for (const item of given) {
+      // Files on disk are streamed; other schemes (remote, virtual) are read through VS Code.
+      if (item.scheme === 'file') inputs.push({ path: item.fsPath });
+      else inputs.push({ name: item.toString(), text: new TextDecoder().decode(await vscode.workspace.fs.readFile(item)) });
+    }
+    return { inputs, label: given.map((item) => vscode.workspace.asRelativePath(item)).join(', ') };
+  }
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document) return undefined;
+  return { inputs: [{ name: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString(), text: document.getText() }], label: vscode.workspace.asRelativePath(document.uri) };
+}

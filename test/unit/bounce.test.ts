@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { extractBounces, formatRecords } from '../../src/core/bounce';
+import { classify } from '../../src/core/bounce/classify';
+import { CORPUS_DIR } from '../helpers/corpus';
+import { runCliCaptured } from '../helpers/runCliCaptured';
+
+const POSTFIX_BOUNCE = 'Mar  3 10:00:01 mx1 postfix/smtp[2101]: 4A1B2C3D4E: to=<alice@example.com>, relay=mx.example.com[192.0.2.10]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.10] said: 550 5.1.1 User unknown (in reply to RCPT TO command))';
+const NOQUEUE = 'Mar  3 10:00:04 mx1 postfix/smtpd[2104]: NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 550 5.1.1 <nobody@mx1.example>: Recipient address rejected: User unknown in local recipient table; from=<s@example.info> to=<nobody@mx1.example> proto=ESMTP helo=<x>';
+
+describe('bounce extraction engine', () => {
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bounce-unit-')); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lets specific wording decide over a generic code: 550 5.0.0 User unknown is hard', () => {
+    const event = { address: 'a@example.com', outcome: 'failed' as const, status: '5.0.0', reply: '550', diagnostic: '550 5.0.0 <a@example.com>... User unknown', file: 'x', line: 1, format: 'test' };
+    assert.deepEqual([classify(event).type, classify(event).reason], ['hard', 'user-unknown']);
+    const blocked = { ...event, status: '5.7.1', diagnostic: '550 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org' };
+    assert.deepEqual([classify(blocked).type, classify(blocked).reason], ['soft', 'blocked']);
+    // A pattern the user adds to the hard codes wins over the wording.
+    assert.equal(classify(blocked, { hardCodes: ['5.7.1'], softCodes: [] }).type, 'hard');
+  });
+
+  it('keeps inbound NOQUEUE rejects out of the suppression list but reports them', async () => {
+    const seen: string[] = [];
+    const { records, summary } = await extractBounces([{ name: 'log', text: `${NOQUEUE}\n${POSTFIX_BOUNCE}\n` }], { onEvent: (event) => seen.push(event.outcome) });
+    assert.deepEqual(records.map((record) => record.address), ['alice@example.com']);
+    assert.deepEqual(seen, ['rejected-inbound', 'failed']);
+    assert.equal(summary.rejectedInbound, 1);
+  });
+
+  it('reads gzip-rotated logs and bare-CR line ends, with the right line numbers', async () => {
+    const gz = path.join(dir, 'maillog.1.gz');
+    fs.writeFileSync(gz, gzipSync(`${NOQUEUE}\r${POSTFIX_BOUNCE}\r`));
+    const { records } = await extractBounces([{ path: gz }]);
+    assert.deepEqual(records.map((record) => [record.address, record.line, record.file]), [['alice@example.com', 2, gz]]);
+  });
+
+  it('splits an mbox on "From " lines into messages (two corpus bounces)', async () => {
+    const eml = (name: string) => fs.readFileSync(path.join(CORPUS_DIR, 'eml', 'bsd', name), 'latin1');
+    const mbox = path.join(dir, 'bounces.mbox');
+    fs.writeFileSync(mbox, `From MAILER-DAEMON Thu Jul 10 16:31:43 2014\n${eml('lhost-exim-02.eml')}\nFrom MAILER-DAEMON Sun Apr 29 23:45:10 2012\n${eml('lhost-sendmail-15.eml')}`, 'latin1');
+    const { records, summary } = await extractBounces([{ path: mbox }]);
+    assert.equal(summary.messages, 2);
+    assert.deepEqual(records.map((record) => record.address), ['kijitora@example.jp', 'kijitora@example.org', 'sabatora@example.jp']);
+  });
+
+  it('neutralizes formula prefixes in CSV cells', async () => {
+    const { records } = await extractBounces([{ name: 'log', text: POSTFIX_BOUNCE.replace('550 5.1.1 User unknown', '=HYPERLINK("x") 550 5.1.1 User unknown').replace('host mx.example.com[192.0.2.10] said: ', '') }]);
+    const csv = formatRecords(records, 'csv');
+    assert.match(csv, /,"'=HYPERLINK\(""x""\) 550 5\.1\.1 User unknown \(in reply to RCPT TO command\)",/);
+  });
+});
+
+describe('smtp-diag extract / report', () => {
+  it('prints the suppression list from stdin', async () => {
+    const result = await runCliCaptured(['extract'], `${POSTFIX_BOUNCE}\n`);
+    assert.deepEqual([result.code, result.stdout], [0, 'alice@example.com\n']);
+  });
+
+  it('exits 1 on an unreadable input, still processing the others', async () => {
+    const result = await runCliCaptured(['extract', '/nonexistent/maillog', '-'], `${POSTFIX_BOUNCE}\n`);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, 'alice@example.com\n');
+    assert.match(result.stderr, /\/nonexistent\/maillog: cannot read: ENOENT/);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    assert.equal((await runCliCaptured(['extract', '--format', 'xml'])).code, 2);
+    assert.equal((await runCliCaptured(['report', '--all'])).code, 2);
+  });
+
+  it('writes JSON records with the documented field names', async () => {
+    const result = await runCliCaptured(['extract', '--format', 'json'], `${POSTFIX_BOUNCE}\n`);
+    assert.deepEqual(Object.keys(JSON.parse(result.stdout)[0]), ['address', 'status', 'reply', 'type', 'reason', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen']);
+  });
+
+  it('reports per domain and per code in Markdown', async () => {
+    const result = await runCliCaptured(['report'], `${NOQUEUE}\n${POSTFIX_BOUNCE}\n`);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /\| example\\\.com \| 1 \| 0 \| 0 \| 0 \|/);
+    assert.match(result.stdout, /\| 5\\\.1\\\.1 \| 1 \| 0 \| 0 \| 1 \|/);
+  });
+});

@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { runCliCaptured } from '../helpers/runCliCaptured';
+import { EXIT } from '../../src/cli/io';
+import { MxResult, ProbeResult } from '../../src/core/mx';
+import { RunningDnsServer, startDnsServer, TEST_DOMAINS } from '../support/dns-server';
+import { RunningServer, startSmtpServer } from '../support/smtp-server';
+
+describe('smtp-diag mx and probe', () => {
+  let dns: RunningDnsServer;
+  let smtp: RunningServer;
+  before(async () => { [dns, smtp] = await Promise.all([startDnsServer(), startSmtpServer('accepting')]); });
+  after(() => Promise.all([dns.close(), smtp.close()]));
+
+  it('prints sorted MX records with addresses, and exits 0', async () => {
+    const result = await runCliCaptured(['mx', '--server', dns.address, TEST_DOMAINS.multi]);
+    assert.equal(result.code, EXIT.ok, result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.equal(lines[0], 'multi.test: 3 MX, 3 with an address');
+    assert.match(lines[1], /^\s+10 {2}mx1\.multi\.test {2}192\.0\.2\.1 \(TTL 600 s\), 2001:db8::1 \(TTL 600 s\)$/);
+  });
+
+  it('prints JSON for several domains, one answer each, and exits 1 when one fails', async () => {
+    const result = await runCliCaptured(['mx', '--json', '--server', dns.address, TEST_DOMAINS.nullMx, TEST_DOMAINS.idnUnicode, TEST_DOMAINS.nxDomain, 'NULLMX.test.']);
+    assert.equal(result.code, EXIT.inputError);
+    const results = JSON.parse(result.stdout) as MxResult[];
+    assert.deepEqual(results.map((entry) => [entry.asciiDomain, entry.nullMx, entry.error?.code ?? null]), [
+      ['nullmx.test', true, null],
+      ['xn--bcher-kva.test', false, null],
+      ['does-not-exist.test', false, 'NXDOMAIN'],
+    ]);
+    assert.equal(results[1].domain, 'bücher.test');
+  });
+
+  it('exits 2 with the reason on a bad server, timeout or no domain', async () => {
+    for (const args of [['mx', '--server', 'dns.example', 'a.test'], ['mx', '--timeout', 'soon', 'a.test'], ['mx'], ['probe', '--port', '0', 'a.test']]) {
+      const result = await runCliCaptured(args);
+      assert.equal(result.code, EXIT.usage, args.join(' '));
+      assert.match(result.stderr, /Usage: smtp-diag (mx|probe)/);
+    }
+  });
+
+  it('probes the MX hosts of a domain on the given port', async () => {
+    const result = await runCliCaptured(['probe', '--json', '--server', dns.address, '--port', String(smtp.port), TEST_DOMAINS.probe]);
+    assert.equal(result.code, EXIT.ok, result.stdout);
+    const probe = JSON.parse(result.stdout) as ProbeResult;
+    assert.equal(probe.hosts[0].outcome, 'accepting');
+    assert.equal(probe.hosts[0].starttls, true);
+    const text = await runCliCaptured(['probe', '--server', dns.address, '--port', String(smtp.port), TEST_DOMAINS.probe]);
+    assert.match(text.stdout, /accepting +smtp\.probe\.test \(127\.0\.0\.1:\d+\) greets with 220, answers EHLO with 250; STARTTLS offered\./);
+  });
+});
