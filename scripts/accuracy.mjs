@@ -42,6 +42,9 @@ for (const row of sisimai) {
 }
 const groups = new Map();
 const disagreements = [];
+// Extraction itself, policy aside: recipients Sisimai gives a 5.x.x status vs our permanent failures (any type).
+const permanentGroup = { tp: 0, fp: 0, fn: 0 };
+const permanentMisses = [];
 for (const [file, rows] of byFile) {
   const family = file.split('/').pop().replace(/-\d+\.eml$|\.eml$/, '').replace(/^mbox-\d+$/, 'mbox');
   const { records } = await extractBounces([{ path: join(CORPUS_DIR, file) }], { includeSoft: true });
@@ -58,6 +61,19 @@ for (const [file, rows] of byFile) {
     const seen = names.map((name) => ours.get(name)).find(Boolean);
     disagreements.push(`FN ${file} ${row.recipient}: Sisimai ${row.reason} ${row.status}; ours ${seen ? `${seen.type} ${seen.reason} ${seen.status ?? '-'} "${seen.diagnostic.slice(0, 140)}"` : 'not found'}`);
   }
+  const sisimaiPermanent = rows.filter((row) => row.status.startsWith('5'));
+  const ourPermanent = records.filter((record) => record.status === null || record.status.startsWith('5'));
+  for (const row of sisimaiPermanent) {
+    const names = [row.recipient, row.alias].filter((value) => value && value !== '-').map(lower);
+    if (ourPermanent.some((record) => names.includes(lower(record.address)))) permanentGroup.tp++;
+    else { permanentGroup.fn++; permanentMisses.push(`FN ${file} ${row.recipient} ${row.status}`); }
+  }
+  for (const record of ourPermanent) {
+    if (!sisimaiPermanent.some((row) => [row.recipient, row.alias].map((v) => v && lower(v)).includes(lower(record.address)))) {
+      permanentGroup.fp++;
+      permanentMisses.push(`FP ${file} ${record.address} ${record.status ?? '-'} (Sisimai: ${rows.find((row) => lower(row.recipient) === lower(record.address))?.status ?? 'not reported'})`);
+    }
+  }
   for (const record of records) {
     if (record.type !== 'hard' || matched.has(lower(record.address))) continue;
     g.fp++;
@@ -66,6 +82,7 @@ for (const [file, rows] of byFile) {
   }
 }
 const messageTotal = table('Bounce messages: our hard bounces vs Sisimai 4.25.15 hard set (bounce=hard)', groups);
+table('Bounce messages, extraction only: our permanent failures vs recipients Sisimai gives a 5.x.x status', new Map([['all', permanentGroup]]));
 
 // ── Logs vs expected-logs.tsv ───────────────────────────────────────────────
 const logKey = readTsv('expected-logs.tsv');
@@ -97,6 +114,8 @@ console.log(`  (suppression list from these logs, by our reason-based policy: ${
 
 console.log(`\nDisagreements with Sisimai (${disagreements.length}):`);
 for (const line of disagreements) console.log(`  ${line}`);
+console.log(`\nDisagreements on permanent failures, policy aside (${permanentMisses.length}):`);
+for (const line of permanentMisses) console.log(`  ${line}`);
 console.log(`\nDisagreements with the log key (${logDisagreements.length}):`);
 for (const line of logDisagreements) console.log(`  ${line}`);
 const figure = (t) => `precision ${percent(t.tp, t.tp + t.fp).trim()} recall ${percent(t.tp, t.tp + t.fn).trim()}`;

@@ -38,16 +38,25 @@ async function grammar(scopeName, options) {
 function tokenizeAll(tokenizer, lines) {
   let state = INITIAL;
   const perLine = new Float64Array(lines.length);
-  const started = performance.now();
+  const started = process.cpuUsage();
   for (let index = 0; index < lines.length; index++) {
     const lineStarted = performance.now();
     state = tokenizer.tokenizeLine2(lines[index], state).ruleStack;
     perLine[index] = performance.now() - lineStarted;
   }
-  const ms = performance.now() - started;
+  const ms = cpuMs(started);
   const candidates = [...perLine.keys()].sort((a, b) => perLine[b] - perLine[a]).slice(0, 10);
   const slowest = candidates.map((index) => ({ index, ms: timeLine(tokenizer, lines[index]) })).sort((a, b) => b.ms - a.ms)[0];
   return { ms, slowest };
+}
+
+/**
+ * CPU time of this process since `started`, in ms. The machine is shared: wall-clock time would charge other
+ * people's work to the grammar.
+ */
+function cpuMs(started) {
+  const { user, system } = process.cpuUsage(started);
+  return (user + system) / 1000;
 }
 
 /** Best of `runs` for one line (the first run compiles the scanners and is discarded). */
@@ -55,9 +64,9 @@ function timeLine(tokenizer, line, runs = 5) {
   tokenizer.tokenizeLine2(line, INITIAL);
   let best = Infinity;
   for (let run = 0; run < runs; run++) {
-    const started = performance.now();
+    const started = process.cpuUsage();
     tokenizer.tokenizeLine2(line, INITIAL);
-    best = Math.min(best, performance.now() - started);
+    best = Math.min(best, cpuMs(started));
   }
   return best;
 }
@@ -80,7 +89,7 @@ for (const [name, tokenizer] of [['Mail Log grammar (ours)', ours], ['built-in l
   results.push({ name, ms, slowest, mbps: megabytes / (ms / 1000) });
 }
 for (const { name, ms, slowest, mbps } of results) {
-  console.log(`  ${name.padEnd(30)} ${mbps.toFixed(2).padStart(6)} MB/s  (${(ms / 1000).toFixed(2)} s; slowest line ${slowest.ms.toFixed(2)} ms, line ${slowest.index + 1})`);
+  console.log(`  ${name.padEnd(30)} ${mbps.toFixed(2).padStart(6)} MB/s  (${(ms / 1000).toFixed(2)} s CPU; slowest line ${slowest.ms.toFixed(2)} ms, line ${slowest.index + 1})`);
 }
 const ratio = results[0].mbps / results[1].mbps;
 let failures = 0;
@@ -92,7 +101,7 @@ check(ratio >= MIN_RATIO, `throughput ratio ours / built-in log grammar: ${ratio
 check(results[0].slowest.ms <= MAX_LINE_MS, `slowest generated line with the Mail Log grammar: ${results[0].slowest.ms.toFixed(2)} ms (goal ≤ ${MAX_LINE_MS} ms)`);
 check(results[2].mbps >= results[1].mbps / INJECTION_TOLERANCE, `log grammar with our injection: ${(results[2].mbps / results[1].mbps * 100).toFixed(0)}% of its throughput alone`);
 
-console.log(`\nAdversarial lines of ${LONG.toLocaleString('en')} characters (best of 5, ms): ours | log | log + injection`);
+console.log(`\nAdversarial lines of ${LONG.toLocaleString('en')} characters (CPU ms, best of 5): ours | log | log + injection`);
 for (const [name, line] of Object.entries(ADVERSARIAL)) {
   const [a, b, c] = [ours, builtinLog, injectedLog].map((tokenizer) => timeLine(tokenizer, line));
   console.log(`  ${name.padEnd(30)} ${a.toFixed(2).padStart(7)} | ${b.toFixed(2).padStart(7)} | ${c.toFixed(2).padStart(7)}`);

@@ -23,7 +23,7 @@ try {
     await page.waitForSelector('.quick-input-widget .quick-input-list', { state: 'visible' });
     await page.waitForTimeout(500);
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.tab[aria-label*="Untitled"]', { timeout: 20_000 });
+    await page.waitForSelector('.tab[aria-label*="Domains of hard bounces"]', { timeout: 20_000 });
     await page.waitForTimeout(1000);
     await runCommand(page, 'Markdown: Open Preview to the Side');
     await page.waitForTimeout(3000);

@@ -84,7 +84,7 @@ export function registerCheckBouncedDomains(): vscode.Disposable {
     }
     result.sort((left, right) => right.addresses.length - left.addresses.length || left.asciiDomain.localeCompare(right.asciiDomain));
     const rows = result.map((entry) => ({ check: { domain: entry.domain, asciiDomain: entry.asciiDomain, mx: entry.mx, probes: entry.probes }, addresses: entry.addresses }));
-    await openMarkdownReport(bouncedDomainsReport(rows, source.label, settings.dns.servers));
+    await openMarkdownReport('Domains of hard bounces', bouncedDomainsReport(rows, source.label, settings.dns.servers));
     return result;
   });
 }

@@ -8,15 +8,19 @@ import { canonicalCode, explainCode, listCodes } from '../core/knowledge';
 import { currentBouncePolicy } from './bouncePolicySetting';
 
 /** Virtual documents `smtp-diagnostics:/5.3.2.md`: generated on demand, never written to disk, never editable. */
-export const EXPLANATION_SCHEME = 'smtp-diagnostics';
+const EXPLANATION_SCHEME = 'smtp-diagnostics';
 
 export function registerExplainCommand(): vscode.Disposable {
+  // Firing for a URI makes VS Code ask again, so an explanation already open follows a changed bounce policy.
+  const changed = new vscode.EventEmitter<vscode.Uri>();
   const provider: vscode.TextDocumentContentProvider = {
+    onDidChange: changed.event,
     provideTextDocumentContent: (uri) => markdownFor(uri.path.replace(/^\//, '').replace(/\.md$/, '')) ?? '',
   };
   return vscode.Disposable.from(
+    changed,
     vscode.workspace.registerTextDocumentContentProvider(EXPLANATION_SCHEME, provider),
-    vscode.commands.registerCommand(COMMANDS.explainCode, explainCommand),
+    vscode.commands.registerCommand(COMMANDS.explainCode, (argument?: unknown) => explainCommand(argument, changed)),
   );
 }
 
@@ -26,17 +30,21 @@ function markdownFor(code: string): string | undefined {
 }
 
 /** The command: a string argument is the code; anything else (none, or a URI from a menu) asks for one. */
-async function explainCommand(argument?: unknown): Promise<string | undefined> {
+async function explainCommand(argument: unknown, changed: vscode.EventEmitter<vscode.Uri>): Promise<string | undefined> {
   const asked = typeof argument === 'string' ? argument : await pickCode();
   if (asked === undefined) return undefined;
   const code = canonicalCode(asked);
   const markdown = code === undefined ? undefined : markdownFor(code);
   if (code === undefined || markdown === undefined) {
     // Not awaited: the message stays until dismissed, and the command must return now.
-    void vscode.window.showErrorMessage(`"${asked.slice(0, 40)}" is not an SMTP status code. Give an enhanced code such as 5.3.2 or a reply code such as 550.`);
+    // The text is shown with anything but letters, digits, dots and dashes replaced: notifications render links.
+    const shown = asked.slice(0, 40).replace(/[^\w.\- ]/g, '?');
+    void vscode.window.showErrorMessage(`"${shown}" is not an SMTP status code. Give an enhanced code such as 5.3.2 or a reply code such as 550.`);
     return undefined;
   }
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.from({ scheme: EXPLANATION_SCHEME, path: `/${code}.md` }));
+  const uri = vscode.Uri.from({ scheme: EXPLANATION_SCHEME, path: `/${code}.md` });
+  changed.fire(uri);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
   return markdown;
 }
 

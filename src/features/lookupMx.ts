@@ -71,10 +71,25 @@ export async function chooseDomain(argument: unknown, prompt: string): Promise<s
   });
 }
 
-/** Opens a report in a new untitled Markdown editor; the user's documents are never touched. */
-export async function openMarkdownReport(markdown: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ content: markdown, language: 'markdown' });
-  await vscode.window.showTextDocument(document, { preview: false });
+let reportCount = 0;
+
+/**
+ * Opens a report in a new untitled Markdown editor named after `title` ("MX bücher.de (1).md"); the user's documents
+ * are never touched. A fresh name each time, so an untitled document that VS Code is still restoring or disposing
+ * (same "Untitled-N" name) is never reused.
+ */
+export async function openMarkdownReport(title: string, markdown: string): Promise<void> {
+  const safeTitle = title.replace(/[^\p{L}\p{N} .@-]/gu, '_').slice(0, 80);
+  for (;;) {
+    reportCount += 1;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: `${safeTitle} (${reportCount}).md` }));
+    // A name restored from an earlier session already has text: take the next one.
+    if (document.getText() !== '') continue;
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), markdown));
+    if (document.languageId !== 'markdown') await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    return;
+  }
 }
 
 /** Runs `work` under a cancellable progress notification; its AbortSignal follows the Cancel button. */
@@ -93,7 +108,7 @@ export function registerLookupMx(): vscode.Disposable {
     const settings = readMxSettings();
     if (!settings) return undefined;
     const result = await withCancellableProgress(`Looking up MX records of ${domain}`, (signal) => lookupMx(domain, settings.dns, { signal }));
-    await openMarkdownReport(mxReport(result, settings.dns.servers));
+    await openMarkdownReport(`MX ${result.domain}`, mxReport(result, settings.dns.servers));
     return result;
   });
 }

@@ -14,7 +14,7 @@ export function registerProbeSmtp(): vscode.Disposable {
     if (!settings) return undefined;
     const title = `Testing the mail servers of ${domain} (port ${settings.probe.port})`;
     const result = await withCancellableProgress(title, (signal) => probeDomain(domain, settings.dns, settings.probe, signal));
-    await openMarkdownReport(probeReport(result, settings.dns.servers));
+    await openMarkdownReport(`SMTP test ${result.domain}`, probeReport(result, settings.dns.servers));
     return result;
   });
 }

@@ -51,6 +51,20 @@ describe('Explain Status Code command', () => {
     assert.equal(await vscode.commands.executeCommand(COMMANDS.explainCode, 'not a code'), undefined);
   });
 
+  it('follows the bounce policy settings, also in an explanation that is already open', async () => {
+    const settings = vscode.workspace.getConfiguration('smtpDiagnostics');
+    assert.match(await vscode.commands.executeCommand<string>(COMMANDS.explainCode, '5.3.2'), /Bounce type: Hard bounce/);
+    await settings.update('bounce.softCodes', ['5.3.*'], vscode.ConfigurationTarget.Global);
+    try {
+      const markdown = await vscode.commands.executeCommand<string>(COMMANDS.explainCode, '5.3.2');
+      assert.match(markdown, /Bounce type: Soft bounce/);
+      const source = () => vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'smtp-diagnostics' && document.uri.path === '/5.3.2.md');
+      await waitFor(() => (source()?.getText() === markdown ? true : undefined), 'the open explanation to follow the setting');
+    } finally {
+      await settings.update('bounce.softCodes', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('without an argument, offers a quick pick pre-filled with the code under the cursor', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);

@@ -89,6 +89,17 @@ describe('status-code hover', () => {
         assert.match(text, /\*\*5\.3\.2\*\*/);
       });
 
+      it('follows the bounce policy settings', async () => {
+        const settings = vscode.workspace.getConfiguration('smtpDiagnostics');
+        await settings.update('bounce.softCodes', ['5.3.*'], vscode.ConfigurationTarget.Global);
+        try {
+          assert.match((await hoverAt(document, 'Status: 5.3.2', '5.3.2')).text ?? '', /\*\*soft bounce\*\*/);
+        } finally {
+          await settings.update('bounce.softCodes', undefined, vscode.ConfigurationTarget.Global);
+        }
+        assert.match((await hoverAt(document, 'Status: 5.3.2', '5.3.2')).text ?? '', /\*\*hard bounce\*\*/);
+      });
+
       it('shows nothing on an IP address, a pid or a time', async () => {
         assert.equal((await hoverAt(document, 'connect from', '10.4.1.2', 3)).hover, undefined);
         assert.equal((await hoverAt(document, 'connect from', '2101')).hover, undefined);

@@ -12,14 +12,13 @@ import { RunningServer, startSmtpServer } from '../support/smtp-server';
 const settings = () => vscode.workspace.getConfiguration(SETTINGS_PREFIX);
 const untitled = () => new Set(vscode.workspace.textDocuments.filter((doc) => doc.isUntitled).map((doc) => doc.uri.toString()));
 
-/** Runs a command and returns its result and the report it opened: the new active untitled editor. */
+/** Runs a command and returns its result and the report it opened: a new untitled Markdown document. */
 async function run<T>(command: string, ...args: unknown[]): Promise<{ result: T; report: string }> {
   const before = untitled();
   const result = await vscode.commands.executeCommand<T>(command, ...args);
-  const document = vscode.window.activeTextEditor?.document;
-  assert.ok(document && document.isUntitled && !before.has(document.uri.toString()), 'the command opened a new untitled editor');
-  assert.equal(document.languageId, 'markdown');
-  return { result, report: document.getText() };
+  const opened = vscode.workspace.textDocuments.filter((doc) => doc.isUntitled && !before.has(doc.uri.toString()) && doc.languageId === 'markdown');
+  assert.equal(opened.length, 1, 'the command opened one new untitled Markdown editor');
+  return { result, report: opened[0].getText() };
 }
 
 /** Shows a document with the cursor at line/character and waits until the extension host sees it so. */
@@ -34,10 +33,15 @@ async function placeCursor(document: vscode.TextDocument, line: number, characte
   assert.fail('the editor did not become active with the cursor in place');
 }
 
-/** Closes every editor without saving: reports are untitled, hence dirty, and must not prompt. */
+/**
+ * Closes every editor without saving (reports are untitled, hence dirty, and must not prompt), and waits until the
+ * extension host has let go of the untitled documents: VS Code reuses their names, and a stale one would be
+ * mistaken for the next report.
+ */
 async function closeEditorsWithoutSaving(): Promise<void> {
-  for (let count = 0; count < 20 && vscode.window.visibleTextEditors.length > 0; count += 1) {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  for (let waited = 0; waited < 5000 && (vscode.window.visibleTextEditors.length > 0 || untitled().size > 0); waited += 50) {
+    if (vscode.window.visibleTextEditors.length > 0) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -106,7 +106,7 @@ export interface QueryLogEntry {
 }
 
 export interface RunningDnsServer {
-  /** `127.0.0.1:port`, as `smtpDiagnostics.dns.servers` takes it. */
+  /** `127.0.0.1:port` or `[::1]:port`, as `smtpDiagnostics.dns.servers` takes it. */
   readonly address: string;
   readonly port: number;
   /** Every query received, in order. */
@@ -154,8 +154,11 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
   return response;
 }
 
-/** Starts the DNS server on 127.0.0.1, UDP and TCP on the same free port. `delayMs` holds each answer back, like a network round trip. */
-export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0 } = {}): Promise<RunningDnsServer> {
+/**
+ * Starts the DNS server on loopback (`host` 127.0.0.1 or ::1), UDP and TCP on the same free port. `delayMs` holds
+ * each answer back, like a network round trip.
+ */
+export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0, host = '127.0.0.1' } = {}): Promise<RunningDnsServer> {
   const queries: QueryLogEntry[] = [];
   const handler = (transport: 'udp' | 'tcp') => (request: dns2.Packet, send: (response: dns2.Packet) => Promise<Buffer>) => {
     const [question] = request.questions;
@@ -168,15 +171,16 @@ export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0 } = {
   };
   // UDP takes a free port first; TCP then binds the same number (retried in the rare case it is taken).
   for (let attempt = 0; ; attempt += 1) {
-    const udp = dns2.createUDPServer({ type: 'udp4' });
+    const ipv6 = host.includes(':');
+    const udp = dns2.createUDPServer({ type: ipv6 ? 'udp6' : 'udp4' });
     udp.on('request', handler('udp'));
-    await udp.listen(0, '127.0.0.1');
+    await udp.listen(0, host);
     const port = udp.address().port;
     const tcp = dns2.createTCPServer();
     tcp.on('request', handler('tcp'));
     const bound = await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => resolve(true));
+      tcp.listen(port, host, () => resolve(true));
     });
     if (!bound) {
       udp.close();
@@ -184,7 +188,7 @@ export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0 } = {
       throw new Error('could not bind UDP and TCP on the same loopback port');
     }
     return {
-      address: `127.0.0.1:${port}`,
+      address: ipv6 ? `[${host}]:${port}` : `${host}:${port}`,
       port,
       queries,
       close: () => Promise.all([

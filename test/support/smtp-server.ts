@@ -20,16 +20,17 @@ async function listenOnLoopback(server: net.Server | SMTPServer): Promise<number
 }
 
 /**
- * `accepting`: greets with 220 and offers STARTTLS. `rejecting`: refuses every client in onConnect, which
- * smtp-server answers with a 554 greeting and a close.
+ * `accepting`: greets with 220 and offers STARTTLS. `plain`: the same without STARTTLS. `rejecting`: refuses every
+ * client in onConnect, which smtp-server answers with a 554 greeting and a close.
  */
-export async function startSmtpServer(kind: 'accepting' | 'rejecting', name = 'mx.probe.test'): Promise<RunningServer> {
+export async function startSmtpServer(kind: 'accepting' | 'plain' | 'rejecting', name = 'mx.probe.test'): Promise<RunningServer> {
   let connections = 0;
   const server = new SMTPServer({
     name,
     banner: 'test server',
     authOptional: true,
     logger: false,
+    hideSTARTTLS: kind === 'plain',
     onConnect(_session, callback) {
       connections += 1;
       if (kind === 'rejecting') return callback(Object.assign(new Error('No SMTP service here'), { responseCode: 554 }));

@@ -39,6 +39,12 @@ describe('status-code recognizer', () => {
       ['#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##', ['550 5.1.1 → 550 5.1.1 server-reply']],
       ['Status: 5.01.001 (leading zeros)', ['5.01.001 → 5.1.1 status-field']],
       ['Diagnostic-Code: smtp; 554 554 5.7.1 Service unavailable', ['554 → 554 diagnostic-code', '554 5.7.1 → 554 5.7.1 server-reply']],
+      ['Recipient address rejected: mailbox unavailable -> 550 : User unknown', ['550 → 550 server-reply']],
+      ['courieresmtpd: error,relay=::ffff:192.0.2.3,msg="535 Authentication failed."', ['535 → 535 server-reply']],
+      ['<kijitora@example.or.jp>... Deferred: 421', ['421 → 421 server-reply']],
+      ['H=(x) [192.0.2.7]:41556 I=[10.0.0.1]:25: 535 Incorrect authentication data', ['535 → 535 server-reply']],
+      ['rejected RCPT <u@test.ex>: 599 5.2.3 Main and extended code', ['5.2.3 → 5.2.3 bare']],
+      ['Diagnostic-Code: X-Unix; 255', []],
     ];
     for (const [line, expected] of cases) {
       it(JSON.stringify(line.slice(0, 70)), () => assert.deepEqual(describe_(line), expected));
@@ -83,6 +89,16 @@ describe('status-code recognizer', () => {
       assert.equal(codeAt(line, pair - 2), undefined);
       assert.equal(codeAt(line, line.indexOf('192.0.2.1') + 2), undefined);
       assert.equal(codeAt(line, line.length + 10), undefined);
+    });
+
+    it('stays fast on huge and junk lines (binary data, number runs)', () => {
+      const junk = Array.from({ length: 200_000 }, (_, index) => String.fromCharCode((index * 7919) % 256)).join('');
+      for (const line of [junk, '550 '.repeat(250_000), '5.5.5.'.repeat(150_000), '2'.repeat(1_000_000)]) {
+        const started = process.hrtime.bigint();
+        for (const column of [0, line.length >> 1, line.length - 1]) codeAt(line, column);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        assert.ok(ms < 50, `${ms} ms for 3 hovers on a ${line.length}-character line`);
+      }
     });
 
     it('agrees with findCodes at every column of real corpus lines', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hoverCardAt, mxDomainOf } from '../../src/core/codes/hoverCard';
+import { hoverCardAt, leadSentences, mxDomainOf } from '../../src/core/codes/hoverCard';
 import { explainCode } from '../../src/core/knowledge';
 
 const COMMANDS = { explainCode: 'smtpDiagnostics.explainCode', lookupMx: 'smtpDiagnostics.lookupMx' };
@@ -34,6 +34,14 @@ describe('hover card', () => {
     assert.ok(!dsn.markdown.includes('Reply code'));
     const reply = hoverCardAt('Diagnostic-Code: smtp; 550 User unknown', 24, COMMANDS);
     assert.ok(reply?.markdown.startsWith('**550** · '));
+  });
+
+  it('shows the lead of the meaning: its first sentence, or the first two when the first is short', () => {
+    const long = 'The recipient mailbox does not exist at the destination domain: the server found no such user (see 5.1.1).';
+    assert.equal(leadSentences(`${long} This is common. The domain works.`), long);
+    assert.equal(leadSentences('The action succeeded. The detail names the area. More text.'), 'The action succeeded. The detail names the area.');
+    assert.equal(leadSentences('No full stop at the end'), 'No full stop at the end');
+    assert.equal(leadSentences('Short. Then the rest without a stop'), 'Short. Then the rest without a stop');
   });
 
   it('follows the bounce policy it is given', () => {

@@ -125,6 +125,21 @@ describe('MX lookup against a real DNS server on loopback', () => {
   });
 });
 
+describe('MX lookup through an IPv6 DNS server address', () => {
+  it('asks [::1]:port', async () => {
+    const server = await startDnsServer(undefined, { host: '::1' });
+    try {
+      assert.match(server.address, /^\[::1\]:\d+$/);
+      const result = await lookupMx(TEST_DOMAINS.multi, { servers: [server.address], timeoutMs: 2000, tries: 1 });
+      assert.equal(result.error, null);
+      assert.equal(result.records.length, 3);
+      assert.ok(server.queries.length > 0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('MX lookup against a server that never answers', () => {
   it('reports a timeout within the configured time, retries included', async () => {
     const silent = await startSilentDnsServer();

@@ -26,6 +26,19 @@ describe('SMTP probe against real servers on loopback', () => {
     assert.match(result.message, /STARTTLS offered/);
   });
 
+  it('sees when STARTTLS is not offered', async () => {
+    const plain = await startSmtpServer('plain');
+    try {
+      const result = await probeHost(target, { port: plain.port, timeoutMs: 3000 });
+      assert.equal(result.outcome, 'accepting');
+      assert.equal(result.ehlo?.code, 250);
+      assert.equal(result.starttls, false);
+      assert.match(result.message, /STARTTLS not offered/);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('reports a 554 greeting as a refusal, not an error', async () => {
     const result = await probeHost(target, { port: rejecting.port, timeoutMs: 3000 });
     assert.equal(result.outcome, 'rejecting');

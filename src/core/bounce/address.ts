@@ -1,7 +1,7 @@
 // Recipient addresses as they appear in logs and bounces: "<User@Example.COM>", "rfc822; user@xn--bcher-kva.example".
 import { domainToUnicode } from 'node:url';
 
-const ADDRESS = /^[^\s<>@"(),;:]+@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
+const ADDRESS = /^(?:[^\s<>@"(),;:]+|"[^"\r\n]+")@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
 /** A mailbox anywhere in running text; the local part excludes quotes and brackets. */
 export const ADDRESS_IN_TEXT = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 

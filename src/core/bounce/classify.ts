@@ -12,21 +12,29 @@ type Rule = readonly [RegExp, ReasonCategory];
 
 // Specific wording that decides the reason whatever the code says.
 const STRONG_RULES: readonly Rule[] = [
+  // Refused at MAIL FROM: the sender was rejected, whatever the text says about addresses or domains.
+  [/after MAIL FROM|in reply to MAIL FROM/i, 'blocked'],
+  // Facebook's RCP-P2 and similar: the recipient's own settings refused the sender.
+  [/recipient(?:'s)? preferences|refused due to recipient/i, 'policy'],
+  // Local delivery programs failing (procmail, pipes) say nothing about the address.
+  [/procmail|couldn't create|mailer (?:error|failure)|command (?:died|failed)|exited with|\bexit (?:status|code)/i, 'technical'],
   [/null ?mx|does not accept (?:e-?)?mail|doesn't accept mail|domain does not receive mail/i, 'null-mx'],
   [/recipient address rejected: access denied|has (?:been )?moved|has been replaced by|no longer (?:valid|available|in use|accepts mail|active)|address (?:has been )?(?:deactivated|retired)/i, 'user-unknown'],
   [/over (?:disk )?quota|quota (?:exceeded|full)|exceeded (?:storage|(?:the |his |her )?quota)|mailbox (?:is )?full|mail ?box full|mailfolder is full|insufficient (?:disk )?(?:space|storage)|out of storage|storage (?:allocation|space) exceeded|not enough (?:disk )?space|mailbox size limit exceeded|too much mail data|full mailbox/i, 'mailbox-full'],
   [/message (?:is )?too (?:big|large)|message size exceeds|exceeds? (?:the )?(?:maximum )?(?:message )?size|size limit|message length exceeds|too big for/i, 'message-too-big'],
   [/retry time ?out exceeded|retry timeout|delivery time expired|message expired|too long in queue|queue time exceeded|could not be delivered (?:within|for)|delivery expired|maximum time|time(?:d)? ?out waiting|timeout exceeded/i, 'expired'],
-  [/account (?:has been |is )?(?:disabled|suspended|inactive|locked|frozen|blocked)|mailbox (?:has been |is )?(?:disabled|suspended|inactive|locked|frozen)|account (?:is )?(?:temporarily )?unavailable: account|(?:disabled|suspended|inactive|deactivated|expired) (?:account|mailbox|user)|is (?:disabled|deactivated)\b|receiving (?:is )?disabled|mailbox unavailable: account suspended/i, 'mailbox-disabled'],
-  [/spam|unsolicited|junk mail|bulk mail|content (?:was )?rejected|looks like|virus|malware|infected/i, 'spam-detected'],
+  [/account (?:has been |is )?(?:disabled|suspended|inactive|locked|frozen|blocked)|mailbox (?:has been |is )?(?:disabled|suspended|inactive|locked|frozen)|account (?:is )?(?:temporarily )?unavailable: account|(?:disabled|suspended|inactive|deactivated|expired) (?:account|mailbox|user|recipient)|is (?:disabled|deactivated)\b|receiving (?:is )?disabled|mailbox unavailable: account suspended/i, 'mailbox-disabled'],
+  [/\bspam(?:my)?\b|unsolicited|junk mail|bulk mail|content (?:was )?rejected|looks like|virus|malware|infected/i, 'spam-detected'],
   [/relay(?:ing)? (?:access )?denied|not permitted to relay|relay not permitted|we do not relay|not allowed to relay|unable to relay|relaying denied|no relaying/i, 'policy'],
   [/\b(?:spf|dkim|dmarc)\b|authenticat|tls (?:is )?required|must use starttls|encryption required|not authorized to send/i, 'authentication'],
   [/block(?:ed|list)|black ?list|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|reputation|listed (?:at|in|on|by)|client host (?:\[[^\]]*\] )?rejected|(?:sender|your) ip|ip address .{0,40}(?:rejected|refused|listed)|access denied|banned|poor reputation|refused to talk|connection (?:refused|rejected) (?:by|from)|not allowed to send|sender (?:address )?rejected|sender (?:domain|address) (?:must exist|not found|unknown)|domain of sender address|sender verify failed/i, 'blocked'],
-  [/too many (?:connections|messages|recipients)|rate (?:limit|exceeded)|throttl|try again later|sending rate|exceeded .{0,20}limit/i, 'rate-limited'],
+  [/too many (?:connections|messages|recipients)|rate (?:limit|exceeded)|at a rate that|throttl|try again later|sending rate|exceeded .{0,20}limit/i, 'rate-limited'],
   [/policy|prohibited|not permitted|violat|refused by (?:the )?administrator|forbidden|filtered|content filter|rejected by .{0,30}filter|message (?:was )?refused|header .{0,20}(?:invalid|missing|rejected)|invalid message/i, 'policy'],
   [/connection (?:timed out|refused|reset)|could not connect|no route to host|network (?:is )?unreachable|lost connection|timed out|too many hops|mail (?:for .* )?loops? back|routing loop|mail loop/i, 'network'],
+  // DNS trouble (not an answer that the domain does not exist).
+  [/malformed or unexpected name server reply|name server failure|server ?fail|temporary failure in name resolution|dns (?:lookup )?time ?out/i, 'network'],
   [/unknown (?:host|domain)|host (?:or domain name )?(?:not found|unknown)|domain (?:not found|does not exist|is not reachable|must exist|unknown|name not found|not exist)|no such domain|name (?:or service )?not known|name service error|unrout(?:e)?able|no mx (?:record|found|or a)|mx lookup fail|dns error|domain .{0,40} does not exist|can't route by dns|hostname lookup failed|bad destination system address|unknown domain name|not a valid domain/i, 'host-unknown'],
-  [/user(?:name)? (?:is )?(?:unknown|not found|not known|not exist|does not exist|doesn't exist|unavailable|missing)|unknown (?:user|recipient|mailbox|local[- ]part|address|alias)|no such (?:user|mailbox|recipient|address|account|person|email|local user|mail drop)|(?:mailbox|account|recipient|address|user|e-?mail address|destination|addressee) (?:does ?n[o']t|did ?n[o']t|doesnt) exist|(?:mailbox|recipient|address|user) (?:not found|not present|unknown|not exist|invalid)|not a (?:valid|known) (?:user|mailbox|recipient|address)|is not a valid (?:mailbox|user|recipient)|invalid (?:recipient|mailbox|user|address|e-?mail)|(?:recipient|address) (?:is )?(?:rejected|refused|invalid)|bad (?:recipient|address|destination mailbox|mailbox)|no (?:mailbox|account) (?:here |by that name|found|available)|there is no one at this address|not listed in|badrcptto|not in my (?:validrcptto|list)|doesn't have an? .{0,30}account|unknown or illegal alias|recipient not ok|is not a known user|no one at this address|does not have an? (?:email )?account|couldn't be found|could not be found|address .{0,30}(?:rejected|denied|not valid|invalid)|utilisateur inconnu|destinat[aá]rio desconhecido|destinataire inconnu|nessun utente|unbekannt|no existe/i, 'user-unknown'],
+  [/user(?:name)? (?:is )?(?:unknown|not found|not known|not exist|does not exist|doesn't exist|unavailable|missing)|unknown (?:user|recipient|mailbox|local[- ]part|address|alias)|no such (?:user|mailbox|recipient|address|account|person|email|local user|mail drop)|no valid recipients?|(?:mailbox|account|recipient|address|user|e-?mail address|destination|addressee) (?:does ?n[o']t|did ?n[o']t|doesnt) exist|(?:mailbox|recipient|address|user) (?:not found|not present|unknown|not exist|invalid)|not a (?:valid|known) (?:user|mailbox|recipient|address)|is not a valid (?:mailbox|user|recipient)|invalid (?:recipient|mailbox|user|address|e-?mail)|(?:recipient|address) (?:is )?(?:rejected|refused|invalid)|bad (?:recipient|address|destination mailbox|mailbox)|no (?:mailbox|account) (?:here |by that name|found|available)|there is no one at this address|not listed in|badrcptto|not in my (?:validrcptto|list)|doesn't have an? .{0,30}account|unknown or illegal alias|recipient not ok|is not a known user|no one at this address|does not have an? (?:email )?account|couldn't be found|could not be found|address .{0,30}(?:rejected|denied|not valid|invalid)|utilisateur inconnu|destinat[aá]rio desconhecido|destinataire inconnu|nessun utente|unbekannt|no existe/i, 'user-unknown'],
   [/system not accepting|not accepting (?:network )?messages|not accepting mail|service (?:temporarily )?unavailable|system (?:is )?(?:busy|down|full)/i, 'system-not-accepting'],
 ];
 
@@ -40,7 +48,7 @@ const WEAK_RULES: readonly Rule[] = [
 const BY_ENHANCED: Readonly<Record<string, ReasonCategory>> = {
   '1.1': 'user-unknown', '1.2': 'host-unknown', '1.3': 'user-unknown', '1.6': 'user-unknown', '1.10': 'null-mx',
   '1.8': 'blocked', '1.7': 'blocked', '2.1': 'mailbox-disabled', '2.2': 'mailbox-full', '2.3': 'message-too-big',
-  '2.4': 'technical', '3.1': 'mailbox-full', '3.2': 'system-not-accepting', '3.4': 'message-too-big',
+  '2.4': 'technical', '3.0': 'technical', '3.1': 'mailbox-full', '3.3': 'technical', '3.5': 'technical', '3.2': 'system-not-accepting', '3.4': 'message-too-big',
   '4.1': 'network', '4.2': 'network', '4.3': 'routing', '4.4': 'host-unknown', '4.6': 'network', '4.7': 'expired',
   '5.3': 'rate-limited', '6.0': 'content', '7.0': 'authentication', '7.1': 'blocked', '7.7': 'content',
   '7.8': 'authentication', '7.9': 'authentication', '7.25': 'blocked', '7.26': 'authentication',
@@ -49,14 +57,18 @@ const BY_ENHANCED: Readonly<Record<string, ReasonCategory>> = {
 
 /** Reasons that mean "this address (or its domain) cannot receive mail": the suppression list. */
 const ADDRESS_GONE: ReadonlySet<ReasonCategory> = new Set(['user-unknown', 'host-unknown', 'null-mx', 'system-not-accepting']);
-/** Reasons about the sender or the moment: the address may be fine, so never suppressed by wording alone. */
-const SENDER_SIDE: ReadonlySet<ReasonCategory> = new Set([
-  'mailbox-full', 'message-too-big', 'expired', 'spam-detected', 'policy', 'authentication', 'blocked', 'rate-limited',
-  'network', 'content', 'security', 'routing', 'protocol',
+/**
+ * Reasons about the sender, the message or the moment, and disabled accounts (which are often re-enabled): the
+ * address may still work, so these are never suppressed by their wording alone.
+ */
+const ADDRESS_MAY_WORK: ReadonlySet<ReasonCategory> = new Set([
+  'mailbox-full', 'mailbox-disabled', 'message-too-big', 'expired', 'spam-detected', 'policy', 'authentication', 'blocked',
+  'rate-limited', 'network', 'content', 'security', 'routing', 'protocol', 'technical',
 ]);
 
 const ENHANCED_IN_TEXT = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/;
 const REPLY_IN_TEXT = /(?<![\d.\w-])([245][0-5]\d)(?=[\s-]|$)/;
+const FAILURE_REPLY_IN_TEXT = /(?<![\d.\w-])([45][0-5]\d)(?=[\s-]|$)/;
 
 /** First RFC 3463 code in a diagnostic text ("#5.1.1", "5.7.1"), skipping IP-address-like runs. */
 export function enhancedCodeIn(text: string): string | undefined {
@@ -64,9 +76,9 @@ export function enhancedCodeIn(text: string): string | undefined {
   return match ? `${match[1]}.${Number(match[2])}.${Number(match[3])}` : undefined;
 }
 
-/** First three-digit SMTP reply code in a diagnostic text. */
-export function replyCodeIn(text: string): string | undefined {
-  return REPLY_IN_TEXT.exec(text)?.[1];
+/** First three-digit SMTP reply code in a diagnostic text; `failures` skips 2xx (numbers in prose look like them). */
+export function replyCodeIn(text: string, failures = false): string | undefined {
+  return (failures ? FAILURE_REPLY_IN_TEXT : REPLY_IN_TEXT).exec(text)?.[1];
 }
 
 function firstRule(rules: readonly Rule[], text: string): ReasonCategory | undefined {
@@ -89,7 +101,7 @@ const CATCH_ALL = ['5.*.*', '4.*.*', '5**', '4**'];
 export function reasonFor(status: string | undefined, diagnostic: string, outcome: BounceEvent['outcome']): ReasonCategory {
   if (outcome === 'delivered') return 'success';
   // Addresses and host names are data, not wording: "filtered@example.jp" must not read as "filtered".
-  const text = diagnostic.replace(ADDRESS_IN_TEXT, ' ').replace(/\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b/gi, ' ');
+  const text = diagnostic.replace(ADDRESS_IN_TEXT, ' ');
   const strong = firstRule(STRONG_RULES, text);
   if (strong) return strong;
   const [, subject, detail] = (status ?? '').split('.');
@@ -100,8 +112,9 @@ export function reasonFor(status: string | undefined, diagnostic: string, outcom
 
 /**
  * Classifies one event. A permanent failure is hard when its reason says the address or domain cannot receive
- * mail (the wording wins over the code: "550 5.0.0 User unknown"), soft when the reason is about the sender or
- * the moment, and otherwise as the knowledge base's policy says for a specific enhanced code (soft without one). Patterns the user added in the
+ * mail (the wording wins over the code: "550 5.0.0 User unknown"), soft when the reason is about the sender,
+ * the message, the moment or a disabled account, and otherwise as the knowledge base's policy says for a
+ * specific enhanced code (soft without one). Patterns the user added in the
  * smtpDiagnostics.bounce.* settings override all of that.
  */
 export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY): ClassifiedEvent {
@@ -110,14 +123,15 @@ export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLI
   if (event.outcome === 'deferred') return withVerdict(event, 'soft', reason);
   const code = event.status ?? event.reply;
   const override = code ? userOverride(code, policy) : undefined;
-  const permanent = code ? code.startsWith('5') : true;
+  // A failure with a 2xx code in its text (a byte count, say) has no usable code: permanent, as reported.
+  const permanent = code && /^[45]/.test(code) ? code.startsWith('5') : true;
   let type: BounceType;
   if (override) type = override;
   else if (!permanent) type = 'soft';
   else if (ADDRESS_GONE.has(reason)) type = 'hard';
-  else if (SENDER_SIDE.has(reason)) type = 'soft';
-  // Unspecific wording: only a specific enhanced code (not x.0.0, not a bare reply code) is evidence enough.
-  else type = event.status && !/^\d\.0\.0$/.test(event.status) && bounceTypeFor(event.status, policy) === 'hard' ? 'hard' : 'soft';
+  else if (ADDRESS_MAY_WORK.has(reason)) type = 'soft';
+  // No reason from wording or code: only a specific enhanced code (not x.y.0 "other", not a bare reply code) is evidence.
+  else type = event.status && !/^\d\.\d+\.0$/.test(event.status) && bounceTypeFor(event.status, policy) === 'hard' ? 'hard' : 'soft';
   return withVerdict(event, type, reason);
 }
 

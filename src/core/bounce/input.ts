@@ -90,7 +90,7 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (
   else yield* rest();
 }
 
-const HEADER_LINE = /^[!-9;-~]+:[ \t]/;
+const HEADER_LINE = /^[A-Za-z][!-9;-~]*:/;
 
 /** Decides from the first bytes whether the content is a log, one message or an mbox; undefined for binary. */
 export function sniffKind(head: Buffer): ContentKind | undefined {

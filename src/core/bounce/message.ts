@@ -2,7 +2,7 @@
 // human-readable body that MTAs write (Exim, qmail, Exchange, Gmail, Yahoo, …). postal-mime does the MIME work.
 import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
-import { enhancedCodeIn, replyCodeIn } from './classify';
+import { enhancedCodeIn, reasonFor, replyCodeIn } from './classify';
 import { parseDeliveryStatus } from './dsn';
 import type { BounceEvent, Outcome } from './types';
 
@@ -11,7 +11,7 @@ const ORIGINAL_HEADER_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 
 /** Where a body stops explaining and starts quoting the original message. */
 const COPY_MARKER = /^.{0,8}(?:-{2,}|={2,}|_{2,}|\*{2,}).{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message)|^\s*(?:-+\s*)?(?:original message follows|the original message headers|below is a copy|headers of your message|your original message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): /im;
 const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:status|failure|failed|notification|has failed|problem)|failure notice|mail delivery|non-?delivery|could not be delivered|not delivered|delivery report|rejected|bounce|mail system error|nondeliverable|warning: could not send|fehlgeschlagen|unzustellbar|error/i;
-const BOUNCE_SENDER = /mailer-daemon|postmaster|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
+const BOUNCE_SENDER = /mailer-daemon|post_?master|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
 const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
 const AUTO_REPLY_SUBJECT = /^(?:auto(?:matic)?[- ]?(?:reply|response)|autorespons|out of (?:the )?office|away|vacation)/i;
 const NON_RECIPIENT = /^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply|bounces?)@/i;
@@ -51,23 +51,25 @@ function explanation(text: string): string {
 }
 
 /** An address that opens a line ("  user@example.com", "<user@example.com>:", "user@x on <date>"). */
-const ANCHOR = /^\s*(?:[-*>•]+\s*|(?:(?:final-|original-)?recipient(?: address)?|to|address|failed recipient|addressed to)\s*:?\s*)?["']?<?([^\s<>"',;:()]+@[^\s<>"',;:()]+?)>?["']?\s*(?::.*|\.\.\..*|\s+on\s.*|\s+\(.*|\s+-\s.*|\.|,|;)?\s*$/i;
+const ANCHOR = /^\s*(?:[-*>•]+\s*|(?:(?:final-|original-)?recipient(?: address)?|to|rcpt to|address|failed recipient|addressed to)\s*:?\s*)?["']?<?([^\s<>"',;:()]+@[^\s<>"',;:()]+?)>?["']?\s*(?::.*|\.\.\..*|\s+on\s.*|\s+\(.*|\s+-\s.*|\.|,|;)?\s*$/i;
 
 /** Recipients and their failure text from a body without a delivery-status part. */
 function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address: string; diagnostic: string }[] {
   const lines = text.split(/\r?\n|\r/);
-  const anchors: { address: string; index: number }[] = [];
+  let anchors: { address: string; index: number; quoted: boolean }[] = [];
   lines.forEach((line, index) => {
     const match = ANCHOR.exec(line);
     const address = match ? normalizeAddress(match[1]) : undefined;
-    if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index });
+    // "To: a@b" usually quotes the original message's header: used only when nothing better names a recipient.
+    if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index, quoted: /^\s*to\s*:/i.test(line) });
   });
+  if (anchors.some((anchor) => !anchor.quoted)) anchors = anchors.filter((anchor) => !anchor.quoted);
   if (anchors.length === 0) {
     // No address on a line of its own: take any address in the text, with its own line as the diagnostic.
     lines.forEach((line, index) => {
       for (const raw of line.match(ADDRESS_IN_TEXT) ?? []) {
         const address = normalizeAddress(raw);
-        if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index });
+        if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index, quoted: false });
       }
     });
   }
@@ -80,22 +82,66 @@ function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address:
   return [...found].map(([address, diagnostic]) => ({ address, diagnostic }));
 }
 
+/** The body of a raw message (after the first blank line), as latin1 text. */
+function rawBodyOf(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const blank = /\r?\n\r?\n|\r\r/.exec(text);
+  return blank ? text.slice(blank.index + blank[0].length) : '';
+}
+
+interface SesRecipient { emailAddress?: unknown; status?: unknown; diagnosticCode?: unknown }
+
+/**
+ * Amazon SES bounce notifications sent as JSON mail bodies ("notificationType": "Bounce"). Mail gateways wrap
+ * long lines and break the JSON, so only the recipients array and a few fields are read, each on its own.
+ */
+function sesNotification(body: string, base: { file: string; line: number; messageId?: string }, date?: string): BounceEvent[] | undefined {
+  const type = /"notificationType"\s*:\s*"(\w+)"/.exec(body)?.[1];
+  if (!type) return undefined;
+  // Complaint and Delivery notifications name recipients too, but nothing bounced.
+  if (type !== 'Bounce') return [];
+  const field = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(body)?.[1];
+  let recipients: SesRecipient[];
+  try {
+    recipients = JSON.parse(/"bouncedRecipients"\s*:\s*(\[[^\]]*\])/.exec(body)?.[1] ?? '[]');
+  } catch {
+    return undefined;
+  }
+  const outcome = field('bounceType') === 'Permanent' ? 'failed' as const : 'deferred' as const;
+  return recipients.flatMap((recipient) => {
+    const address = typeof recipient.emailAddress === 'string' ? normalizeAddress(recipient.emailAddress) : undefined;
+    if (!address) return [];
+    const diagnostic = typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode.replace(/^smtp;\s*/i, '') : '';
+    const status = typeof recipient.status === 'string' ? enhancedCodeIn(recipient.status) : enhancedCodeIn(diagnostic);
+    return [{
+      ...base, address, outcome, status, reply: replyCodeIn(diagnostic, true), diagnostic,
+      remoteMta: field('reportingMTA')?.replace(/^(?:dns|dsn);\s*/i, ''), date: field('timestamp') ?? date, format: 'amazon-ses',
+    }];
+  });
+}
+
 /** Finds the bounced recipients of one message. `location` names it in records (file and first line). */
 export async function parseBounceMessage(bytes: Uint8Array, file: string, line = 1): Promise<ParsedMessage> {
   const email = await PostalMime.parse(normalizeNewlines(bytes), { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
   const header = (name: string) => email.headers.find((entry) => entry.key === name)?.value;
   const subject = email.subject ?? '';
   if (email.attachments.some((part) => part.mimeType === 'message/feedback-report')) return { events: [], skipped: 'feedback report (ARF)' };
-  const dsnParts = email.attachments.filter((part) => DSN_TYPES.has(part.mimeType));
-  const bodyText = explanation(email.text ?? htmlToText(email.html ?? ''));
+  // A multipart/report without working boundaries leaves postal-mime with no parts: fall back to the raw body.
+  const rawBody = rawBodyOf(bytes);
+  const dsnTexts = email.attachments.filter((part) => DSN_TYPES.has(part.mimeType)).map((part) => decode(part.content));
+  if (dsnTexts.length === 0) {
+    const start = rawBody.search(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient):/im);
+    if (start >= 0) dsnTexts.push(rawBody.slice(start));
+  }
+  const bodyText = explanation((email.text ?? '') || htmlToText(email.html ?? '') || rawBody);
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
   const messageId = /^Message-ID:\s*(<[^>]*>)/im.exec(originalHeaders)?.[1];
   const date = email.date;
   const base = { file, line, messageId } as const;
 
   const events: BounceEvent[] = [];
-  for (const part of dsnParts) {
-    const report = parseDeliveryStatus(decode(part.content));
+  for (const dsnText of dsnTexts) {
+    const report = parseDeliveryStatus(dsnText);
     const singleRecipient = report.recipients.length === 1;
     for (const recipient of report.recipients) {
       const outcome: Outcome = recipient.action === 'failed' ? 'failed' : recipient.action === 'delayed' ? 'deferred'
@@ -106,18 +152,20 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       const diagnostic = recipient.diagnostic || extra;
       events.push({
         ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
-        reply: replyCodeIn(recipient.diagnostic) ?? replyCodeIn(diagnostic), diagnostic: recipient.diagnostic ? `${recipient.diagnostic}` : extra,
+        reply: replyCodeIn(recipient.diagnostic, true) ?? replyCodeIn(diagnostic, true), diagnostic: recipient.diagnostic ? `${recipient.diagnostic}` : extra,
         remoteMta: recipient.remoteMta, date: recipient.date ?? date, format: 'dsn',
       });
     }
   }
   if (events.length > 0) return { events };
+  const ses = sesNotification(bodyText, base, date);
+  if (ses) return ses.length ? { events: ses } : { events: [], skipped: 'Amazon SES notification that is not a bounce' };
 
   const from = email.from?.address ?? '';
   const isBounce = BOUNCE_SUBJECT.test(subject) || BOUNCE_SENDER.test(`${from} ${email.from?.name ?? ''}`) || header('x-failed-recipients') !== undefined;
   // Not Auto-Submitted: Exim marks its own bounces "auto-replied" too.
   if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
-    return { events: [], skipped: dsnParts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
+    return { events: [], skipped: dsnTexts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
   }
   const excluded = new Set(
     [email.to?.map((entry) => 'address' in entry ? entry.address : ''), from, email.returnPath, email.deliveredTo, header('x-original-to')]
@@ -128,11 +176,12 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (failed.length > 0) recipients = failed.map((address) => recipients.find((entry) => entry.address === address) ?? { address, diagnostic: bodyText.replace(/\s+/g, ' ').slice(0, 600) });
   const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const context = bodyText.replace(/\s+/g, ' ');
+  const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonFor(undefined, text, 'failed') !== 'other';
   for (const { address, diagnostic } of recipients) {
-    // A block with no wording of its own (a bare address) is explained by the text around it.
-    const text = /[a-z]{3,}.*[a-z]{3,}/i.test(diagnostic.replace(address, '')) ? diagnostic : `${diagnostic} ${context.slice(0, 600)}`;
+    // A block that explains nothing (no code, no known wording) is explained by the text around it.
+    const text = explains(diagnostic) ? diagnostic : `${diagnostic} ${context.slice(0, 600)}`;
     events.push({
-      ...base, address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text), diagnostic: text,
+      ...base, address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
       remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body',
     });
   }

@@ -8,6 +8,9 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`).replace(/\r?\n|\r/g, ' ');
 }
 
+/** How many "delivered after failing" addresses the report names before summing up the rest. */
+const LATER_DELIVERED_SHOWN = 20;
+
 interface Tally { hard: number; soft: number; deferred: number; inbound: number; diagnostics: Map<string, number> }
 
 /** Collects events for the report; feed it from extractBounces' onEvent. */
@@ -35,7 +38,12 @@ export class BounceReport {
     const lines = [`# ${escapeMarkdown(title)}`, '',
       `Scanned ${summary.files} file(s), ${summary.lines} line(s), ${summary.messages} message(s): ` +
       `${summary.failed} failed, ${summary.deferred} deferred, ${summary.delivered} delivered, ${summary.rejectedInbound} inbound rejects (this server refusing others' mail; not in the suppression list).`, ''];
-    if (summary.laterDelivered.length) lines.push(`Delivered after failing (left out of the suppression list): ${summary.laterDelivered.map(escapeMarkdown).join(', ')}`, '');
+    const later = summary.laterDelivered;
+    if (later.length) {
+      const shown = later.slice(0, LATER_DELIVERED_SHOWN).map(escapeMarkdown).join(', ');
+      const more = later.length > LATER_DELIVERED_SHOWN ? ` and ${later.length - LATER_DELIVERED_SHOWN} more` : '';
+      lines.push(`Delivered after failing (left out of the suppression list): ${shown}${more}`, '');
+    }
     for (const [heading, map] of [['Per domain', this.byDomain], ['Per code', this.byCode]] as const) {
       lines.push(`## ${heading}`, '', '| | hard | soft | deferred | inbound rejects | top diagnostic |', '| --- | ---: | ---: | ---: | ---: | --- |');
       const rows = [...map].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1));

@@ -5,7 +5,7 @@ import { explainCode } from '../knowledge';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
 import { escapeMarkdown } from '../explain/render';
 import { describeClass } from '../statusCode';
-import { codeAt, CodeMention } from './recognize';
+import { codeAt } from './recognize';
 
 export interface HoverCommands {
   /** Opens the full explanation; called with the code as its one argument. */
@@ -19,7 +19,6 @@ export interface HoverCard {
   /** The span of the code(s) in the line: [start, end). */
   readonly start: number;
   readonly end: number;
-  readonly mention: CodeMention;
 }
 
 const BOUNCE_WORDS = { hard: 'hard bounce', soft: 'soft bounce', none: 'not a failure' } as const;
@@ -44,16 +43,19 @@ export function hoverCardAt(line: string, character: number, commands: HoverComm
   ].join('  \n');
   const markdown = [
     header,
-    escapeMarkdown(firstSentence(main.meaning)),
+    escapeMarkdown(leadSentences(main.meaning)),
     listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)),
     listBlock('What to do', topActions(main)),
   ].filter((part) => part !== '').join('\n\n');
-  return { markdown, start: mention.start, end: mention.end, mention };
+  return { markdown, start: mention.start, end: mention.end };
 }
 
-// The card stays compact: the meaning's first sentence; the full explanation has the rest.
-function firstSentence(text: string): string {
-  return /^.*?[.!?](?=\s|$)/s.exec(text)?.[0] ?? text;
+// The card stays compact: the meaning's first sentence, or two when the first is only a few words ("The action
+// succeeded."); the full explanation has the rest.
+const SHORT_SENTENCE = 80;
+export function leadSentences(text: string): string {
+  const sentences = text.match(/\S.*?(?:[.!?](?=\s|$)|$)/gs) ?? [text];
+  return sentences[0].length >= SHORT_SENTENCE || sentences.length < 2 ? sentences[0] : `${sentences[0]} ${sentences[1]}`;
 }
 
 function titleLine(main: CodeExplanation, reply: CodeExplanation | undefined, enhanced: CodeExplanation | undefined): string {

@@ -46,6 +46,9 @@ const GLUED_RIGHT = /^(?:[\w@]|[.\-:/,]\d)/;
 // Software names and version words: "Postfix 2.4.1", "version 4.2.1", "Linux 2.6.32".
 const VERSION_BEFORE = /(?:\b(?:v|ver|version|release|rel|rev|revision|build|postfix|exim|sendmail|qmail|courier|dovecot|openssl|openssh|tls|ssl|spamassassin|amavisd(?:-new)?|clamav|mozilla|thunderbird|outlook|linux|kernel|php|perl|python|java|node|apache|nginx|libc|glibc|zlib)[\s:=]*)$/i;
 const BARE_ENHANCED_BEFORE = /(?:^\s*|[:;([<"',>-]\s*|\b(?:code|status|dsn|error|type|reply|response|reason)\s+|\b[2-5]\d\d[ -])$/i;
+// The DSN field `Diagnostic-Code: smtp; …`, or a bare `smtp;` as Exchange and qmail write it. Other diagnostic
+// types are not SMTP replies (`X-Unix; 255` is an exit status).
+const DIAGNOSTIC_BEFORE = /\bsmtp\s*;\s*$/i;
 // Keys whose value is a status code; every other `key=550` (delay, size, nrcpt, pid…) is not one.
 const CODE_KEY_BEFORE = /\b(dsn|reply|code|smtpcode|status|stat)=$/i;
 // Units after a number: "550 ms", "250 bytes" are measures, not replies.
@@ -61,25 +64,29 @@ export function findCodes(line: string): CodeMention[] {
 const CANDIDATE_CHAR = /[\d.# -]/;
 // The longest candidate: "550-#5.123.456".
 const LONGEST_CANDIDATE = 14;
+// How far codeAt looks back for such a start. Only a line made of digits, dots and spaces (binary junk, a number
+// table) has longer runs; there the hover stays fast rather than exact.
+const LOOK_BACK = 512;
 
 /**
  * The mention under `character` (a 0-based column; the end of a code counts), or undefined. Looks only near
  * the column, so a hover on a huge line costs the same as on a short one.
  */
 export function codeAt(line: string, character: number): CodeMention | undefined {
+  const floor = Math.max(0, character - LOOK_BACK);
   let from = Math.max(0, character - LONGEST_CANDIDATE);
-  while (from > 0 && CANDIDATE_CHAR.test(line[from - 1])) from -= 1;
-  for (const mention of scan(line, from)) {
-    if (mention.start > character) return undefined;
+  while (from > floor && CANDIDATE_CHAR.test(line[from - 1])) from -= 1;
+  for (const mention of scan(line, from, character)) {
     if (character <= mention.end) return mention;
   }
   return undefined;
 }
 
-function* scan(line: string, from: number): Generator<CodeMention> {
+/** Mentions that start at `from` or later and no later than `until`. */
+function* scan(line: string, from: number, until = Infinity): Generator<CodeMention> {
   const candidates = new RegExp(CANDIDATE.source, 'g');
   candidates.lastIndex = from;
-  for (let match = candidates.exec(line); match; match = candidates.exec(line)) {
+  for (let match = candidates.exec(line); match && match.index <= until; match = candidates.exec(line)) {
     const start = match.index;
     const end = start + match[0].length;
     if (!freeStanding(line, start, end)) continue;
@@ -117,7 +124,7 @@ function replyMention(line: string, start: number, reply: string, separator: str
 function replyContext(line: string, start: number): CodeContext | undefined {
   const before = line.slice(Math.max(0, start - 48), start);
   const after = line.slice(start + 3, start + 8);
-  if (/diagnostic-code:\s*[\w-]*;\s*$/i.test(before) || /\bsmtp;\s*$/i.test(before)) return 'diagnostic-code';
+  if (DIAGNOSTIC_BEFORE.test(before)) return 'diagnostic-code';
   if (/\bC="$/.test(before)) return 'exim-confirmation';
   // Exim `event … data "250 …"`, Courier `msg="535 …"`.
   if (/(?:\bmsg=|\bdata\s)"$/.test(before)) return 'server-reply';
@@ -130,10 +137,11 @@ function replyContext(line: string, start: number): CodeContext | undefined {
   if (/^[\s>]*(?:(?:<<<|>>>|<-|->)\s*)?$/.test(before) || /\\n$/.test(before)) {
     return after === '' || /^(?:-\S| \D|:\s)/.test(after) ? 'server-reply' : undefined;
   }
-  // After "said:", "returned '", "status=sent (", an arrow ("unavailable -> 550"), or a repeated reply.
+  // After "said:", "returned '", "status=sent (" or an arrow ("mailbox unavailable -> 550").
   if (/\bsaid:?\s*$|\breturned:?\s*['"]?$|\bstatus=\w+\s\($|(?:->|-&gt;)\s*$/i.test(before)) return 'server-reply';
-  // After "…: " (Postfix reject, Exim "after RCPT TO:<…>: ", "]:25: 535"), when reply text follows; at the end of a
-  // line only after words that announce a reply, since header fields ("Content-Length: 250") look the same.
+  // After "…: " (Postfix reject, Exim "after RCPT TO:<…>: ", "]:25: 535"), when reply text or a repeated reply
+  // ("was: 554 554 5.7.1") follows; at the end of a line only after words that announce a reply, since header
+  // fields ("Content-Length: 250") look the same.
   if (/\S:\s+$/.test(before)) {
     if (/^(?:-\S| [^\d\s]| [245][0-5]\d[ -])/.test(after)) return 'server-reply';
     if (after === '' && /\b(?:talk to me|deferred|reason):\s+$/i.test(before)) return 'server-reply';
@@ -151,7 +159,7 @@ function enhancedMention(line: string, start: number, text: string): CodeMention
     return { start, end: code.end, enhanced: code, context: key[1].toLowerCase() === 'dsn' ? 'dsn-field' : 'server-reply' };
   }
   if (/^\s*status\s*:\s*$/i.test(before)) return { start, end: code.end, enhanced: code, context: 'status-field' };
-  if (/diagnostic-code:\s*[\w-]*;\s*$/i.test(before)) return { start, end: code.end, enhanced: code, context: 'diagnostic-code' };
+  if (DIAGNOSTIC_BEFORE.test(before)) return { start, end: code.end, enhanced: code, context: 'diagnostic-code' };
   // Alone in prose: only the registry's subjects (0-7), at the start of a line, after punctuation that opens a
   // reply ("…: 5.7.1", "(5.1.1", "- 5.4.1"), after a word that names a code ("error code 5.1.10"), or after a
   // number in reply position that is not a valid reply code ("599 5.2.3").

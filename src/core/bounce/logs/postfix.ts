@@ -23,8 +23,13 @@ export const postfixRecognizer: LogRecognizer = {
   create() {
     const deferred = new Map<string, BounceEvent[]>();
     return (text: string, source: LineSource) => {
-      if (!text.includes('postfix')) return undefined;
-      const delivery = text.includes(' to=<') ? DELIVERY.exec(text) : null;
+      // Dispatch on what follows "postfix/agent[pid]: QUEUEID: ", so most lines are only looked at up to there.
+      const tag = text.indexOf('postfix');
+      const body = tag < 0 ? -1 : text.indexOf(']: ', tag);
+      if (body < 0) return undefined;
+      const noqueue = text.startsWith('NOQUEUE: reject', body + 3);
+      const afterId = noqueue ? -1 : text.indexOf(': ', body + 3) + 2;
+      const delivery = afterId > 1 && text.startsWith('to=<', afterId) ? DELIVERY.exec(text) : null;
       if (delivery) {
         const [, queueId, rawAddress, relay, dsn, status, said = ''] = delivery;
         const address = normalizeAddress(rawAddress);
@@ -43,8 +48,7 @@ export const postfixRecognizer: LogRecognizer = {
         }
         return [event];
       }
-      if (!text.includes('postfix/')) return undefined;
-      const expired = text.includes('status=expired') ? EXPIRED.exec(text) : null;
+      const expired = afterId > 1 && text.startsWith('from=<', afterId) && text.includes('status=expired', afterId) ? EXPIRED.exec(text) : null;
       if (expired) {
         const pending = deferred.get(expired[1]) ?? [];
         deferred.delete(expired[1]);
@@ -53,12 +57,12 @@ export const postfixRecognizer: LogRecognizer = {
           status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
-      const removed = text.includes(': removed') ? REMOVED.exec(text) : null;
+      const removed = afterId > 1 && text.startsWith('removed', afterId) ? REMOVED.exec(text) : null;
       if (removed) {
         deferred.delete(removed[1]);
         return [];
       }
-      const reject = text.includes('NOQUEUE: reject') ? NOQUEUE.exec(text) : null;
+      const reject = noqueue ? NOQUEUE.exec(text) : null;
       if (reject) {
         const [, client, reply, dsn, diagnostic, rawAddress] = reject;
         const address = normalizeAddress(rawAddress);
