@@ -6,18 +6,27 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinLogGrammar } from './lib/textmate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const update = process.argv.includes('-u');
 
+// VS Code's own log grammar (text.log) hosts our injection: taken from the code-server installation, not copied.
+const LOG_GRAMMAR = builtinLogGrammar();
+
 /** Assertion suites: test files, plus host grammars they need beyond package.json's. */
 const ASSERTION_RUNS = [
-  { globs: ['test/grammar/*.test.*'], grammars: [] },
+  { globs: ['test/grammar/*.test.*'], grammars: [LOG_GRAMMAR] },
 ];
-/** Snapshot suites: real corpus lines committed as fixtures under test/grammar/snap/. */
+/**
+ * Snapshot suites: real corpus lines committed as fixtures under test/grammar/snap/. `scope` is for file names
+ * that no contributed language claims by extension (smtp-log goes by file name; .log belongs to VS Code).
+ */
 const SNAPSHOT_RUNS = [
-  { globs: ['test/grammar/snap/*.{maillog,mainlog,log,eml}'], grammars: [], dir: 'test/grammar/snap' },
+  { globs: ['test/grammar/snap/*.{maillog,mainlog}'], grammars: [], scope: 'text.smtp-log', dir: 'test/grammar/snap' },
+  { globs: ['test/grammar/snap/*.log'], grammars: [LOG_GRAMMAR], scope: 'text.log', dir: 'test/grammar/snap' },
+  { globs: ['test/grammar/snap/*.eml'], grammars: [], dir: 'test/grammar/snap' },
 ];
 
 let passed = 0;
@@ -46,9 +55,9 @@ for (const { globs, grammars } of ASSERTION_RUNS) {
   if (result.status !== 0 && counted === 0) failed += 1;
 }
 
-for (const { globs, grammars, dir } of SNAPSHOT_RUNS) {
+for (const { globs, grammars, scope, dir } of SNAPSHOT_RUNS) {
   if (!existsSync(join(root, dir))) continue;
-  const result = run('vscode-tmgrammar-snap', [...(update ? ['-u'] : []), ...grammars.flatMap((g) => ['-g', g]), ...globs]);
+  const result = run('vscode-tmgrammar-snap', [...(update ? ['-u'] : []), ...grammars.flatMap((g) => ['-g', g]), ...(scope ? ['-s', scope] : []), ...globs]);
   const output = `${result.stdout}${result.stderr}`;
   const ok = (output.match(/^✓ /gm) ?? []).length;
   const bad = (output.match(/^✖ /gm) ?? []).length;

@@ -26,6 +26,8 @@ export const TEST_DOMAINS = {
   nullMx: 'nullmx.test',
   /** No MX but an A record: the implicit MX of RFC 5321 §5.1. */
   implicit: 'implicit.test',
+  /** A null MX published next to a real MX: contradictory. */
+  nullMxMixed: 'nullmix.test',
   /** The MX host is an alias (CNAME) of the real host. */
   mxCname: 'cname-mx.test',
   /** One MX host without any address, one with. */
@@ -60,6 +62,7 @@ function buildTestZone(): Map<string, ZoneEntry> {
     ['mx3.multi.test', { a: ['192.0.2.3'] }],
     ['nullmx.test', { mx: [{ exchange: '.', priority: 0 }], a: ['192.0.2.9'] }],
     ['implicit.test', { a: ['192.0.2.20'] }],
+    ['nullmix.test', { mx: [{ exchange: '.', priority: 0 }, { exchange: 'mx1.multi.test', priority: 10 }] }],
     ['cname-mx.test', { mx: [{ exchange: 'alias.cname-mx.test', priority: 10 }] }],
     ['alias.cname-mx.test', { cname: 'real.cname-mx.test' }],
     ['real.cname-mx.test', { a: ['192.0.2.30'] }],

@@ -38,6 +38,13 @@ describe('MX lookup against a real DNS server on loopback', () => {
     assert.equal(result.implicitMx, false, 'the A record of a null-MX domain must not become an implicit MX');
   });
 
+  it('warns about a null MX mixed with other MX records and keeps the usable ones', async () => {
+    const result = await lookupMx(TEST_DOMAINS.nullMxMixed, options);
+    assert.equal(result.nullMx, false);
+    assert.deepEqual(kinds(result), ['null-mx-mixed']);
+    assert.deepEqual(result.records.map((record) => record.exchange), ['mx1.multi.test']);
+  });
+
   it('falls back to the implicit MX (the domain\'s own A record) when there is no MX', async () => {
     const result = await lookupMx(TEST_DOMAINS.implicit, options);
     assert.equal(result.implicitMx, true);

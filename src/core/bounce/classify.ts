@@ -5,7 +5,7 @@ import { bounceTypeFor, DEFAULT_POLICY } from '../knowledge';
 import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/types';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
-import type { BounceEvent, ClassifiedEvent } from './types';
+import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
 
 /** A text pattern and the reason it signals. Order matters: the first match wins. */
 type Rule = readonly [RegExp, ReasonCategory];
@@ -70,6 +70,14 @@ const ENHANCED_IN_TEXT = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/;
 const REPLY_IN_TEXT = /(?<![\d.\w-])([245][0-5]\d)(?=[\s-]|$)/;
 const FAILURE_REPLY_IN_TEXT = /(?<![\d.\w-])([45][0-5]\d)(?=[\s-]|$)/;
 
+/** The SMTP command a failure text says the reply answered ("in reply to RCPT TO command", "after end of data"). */
+export function smtpStageIn(text: string): SmtpStage | undefined {
+  if (/(?:in reply to|after) (?:end of )?DATA|end of data|>>> DATA\s+<<< [45]/i.test(text)) return 'DATA';
+  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>\s+<<< [45]/i.test(text)) return 'RCPT';
+  if (/(?:in reply to|after) MAIL FROM/i.test(text)) return 'MAIL';
+  return undefined;
+}
+
 /** First RFC 3463 code in a diagnostic text ("#5.1.1", "5.7.1"), skipping IP-address-like runs. */
 export function enhancedCodeIn(text: string): string | undefined {
   const match = ENHANCED_IN_TEXT.exec(text);
@@ -128,6 +136,10 @@ export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLI
   let type: BounceType;
   if (override) type = override;
   else if (!permanent) type = 'soft';
+  // "User unknown" in reply to the message itself (after DATA), once the server had accepted the recipient, is a
+  // content filter's answer, not proof that the mailbox is missing (Sisimai: "filtered") — unless a 5.1.x code
+  // says the address is bad (pipelining servers report RCPT failures at DATA).
+  else if (reason === 'user-unknown' && !/^5\.1\./.test(event.status ?? '') && (event.stage ?? smtpStageIn(event.diagnostic)) === 'DATA') type = 'soft';
   else if (ADDRESS_GONE.has(reason)) type = 'hard';
   else if (ADDRESS_MAY_WORK.has(reason)) type = 'soft';
   // No reason from wording or code: only a specific enhanced code (not x.y.0 "other", not a bare reply code) is evidence.
@@ -140,7 +152,7 @@ function withVerdict(event: BounceEvent, type: BounceType, reason: ReasonCategor
   return {
     address: event.address, outcome: event.outcome, status: event.status, reply: event.reply, diagnostic: event.diagnostic,
     remoteMta: event.remoteMta, date: event.date, messageId: event.messageId, file: event.file, line: event.line,
-    format: event.format, type, reason,
+    format: event.format, stage: event.stage, type, reason,
   };
 }
 
@@ -151,7 +163,7 @@ const CACHE_LIMIT = 10_000;
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
   const cache = new Map<string, Pick<ClassifiedEvent, 'type' | 'reason'>>();
   return (event) => {
-    const key = `${event.outcome}|${event.status}|${event.reply}|${event.diagnostic.split(event.address).join('')}`;
+    const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${event.diagnostic.split(event.address).join('')}`;
     const known = cache.get(key);
     if (known) return withVerdict(event, known.type, known.reason);
     const classified = classify(event, policy);

@@ -2,7 +2,7 @@
 // human-readable body that MTAs write (Exim, qmail, Exchange, Gmail, Yahoo, …). postal-mime does the MIME work.
 import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
-import { enhancedCodeIn, reasonFor, replyCodeIn } from './classify';
+import { enhancedCodeIn, reasonFor, replyCodeIn, smtpStageIn } from './classify';
 import { parseDeliveryStatus } from './dsn';
 import type { BounceEvent, Outcome } from './types';
 
@@ -154,6 +154,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
         ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
         reply: replyCodeIn(recipient.diagnostic, true) ?? replyCodeIn(diagnostic, true), diagnostic: recipient.diagnostic ? `${recipient.diagnostic}` : extra,
         remoteMta: recipient.remoteMta, date: recipient.date ?? date, format: 'dsn',
+        stage: smtpStageIn(recipient.diagnostic) ?? smtpStageIn(extra),
       });
     }
   }

@@ -27,7 +27,11 @@ export interface BounceEvent {
   readonly line: number;
   /** Which recognizer found it: postfix, exim, sendmail, qmail, opensmtpd, exchange, generic, dsn, message-body. */
   readonly format: string;
+  /** The SMTP command the failing reply answered, when the source says (RCPT TO, end of DATA, MAIL FROM). */
+  readonly stage?: SmtpStage;
 }
+
+export type SmtpStage = 'MAIL' | 'RCPT' | 'DATA';
 
 /** An event with its classification. */
 export interface ClassifiedEvent extends BounceEvent {

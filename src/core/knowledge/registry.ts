@@ -86,7 +86,9 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { subject: 6, detail: 7, title: 'Non-ASCII addresses not permitted for that sender/recipient', references: ['RFC 6531'] },
   { subject: 6, detail: 8, title: 'UTF-8 string reply is required, but not permitted by the SMTP client', references: ['RFC 6531'] },
   { subject: 6, detail: 9, title: 'UTF-8 header message cannot be transferred to one or more recipients, so the message must be rejected', references: ['RFC 6531'] },
-  { subject: 6, detail: 10, title: 'UTF-8 string reply is required, but not permitted by the SMTP client', references: ['RFC 6531'], deprecated: true },
+  // The registry gives X.6.10 no sample text (summary), only the description below (RFC 6531 §4.2); that
+  // description stands in as its title.
+  { subject: 6, detail: 10, title: 'This is a duplicate of X.6.8 and is thus deprecated.', references: ['RFC 6531'], deprecated: true },
 
   { subject: 7, detail: 0, title: 'Other or undefined security status', references: [RFC3463] },
   { subject: 7, detail: 1, title: 'Delivery not authorized, message refused', references: [RFC3463] },
@@ -113,7 +115,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
   { subject: 7, detail: 22, title: 'No valid author-matched DKIM signature found', references: ['RFC 7372', 'RFC 6376'] },
   { subject: 7, detail: 23, title: 'SPF validation failed', references: ['RFC 7372', 'RFC 7208'] },
   { subject: 7, detail: 24, title: 'SPF validation error', references: ['RFC 7372', 'RFC 7208'] },
-  { subject: 7, detail: 25, title: 'Reverse DNS validation failed', references: ['RFC 7372'] },
+  { subject: 7, detail: 25, title: 'Reverse DNS validation failed', references: ['RFC 7372', 'RFC 7001 §3'] },
   { subject: 7, detail: 26, title: 'Multiple authentication checks failed', references: ['RFC 7372'] },
   { subject: 7, detail: 27, title: 'Sender address has null MX', references: ['RFC 7505'] },
   { subject: 7, detail: 28, title: 'Mail flood detected', references: ['IANA registry (from an Internet-Draft on mail floods)'] },

@@ -42,7 +42,7 @@ export const REPLY_CODES: readonly ReplyCodeInfo[] = [
     actions: ['nothing to fix', 'if it comes unexpectedly early, read the previous reply for the real reason'],
   },
   {
-    code: '235', title: 'Authentication successful', category: 'success', commonEnhanced: ['2.7.0'], references: ['RFC 4954'],
+    code: '235', title: 'Authentication Succeeded', category: 'success', commonEnhanced: ['2.7.0'], references: ['RFC 4954'],
     meaning: 'SMTP AUTH succeeded; the client may now send as the authenticated user.',
     causes: ['correct credentials on a submission port', 'a relay authenticated to a smarthost'],
     actions: ['nothing to fix', 'confirm the account is the one you expect to send with'],

@@ -28,7 +28,6 @@ class Deadline {
 
   constructor(private readonly resolver: Resolver, timeoutMs: number, private readonly signal?: AbortSignal) {
     this.timer = setTimeout(() => this.stop('timeout'), timeoutMs);
-    if (signal?.aborted) this.stop('cancelled');
     signal?.addEventListener('abort', this.onAbort);
   }
 
@@ -232,6 +231,6 @@ async function lookupWith(resolver: Resolver, deadline: Deadline, asciiDomain: s
     return { ...record, addresses: host.addresses, ...(host.cname ? { cname: host.cname } : {}), ...(host.error ? { addressError: host.error } : {}) };
   }));
   warnings.push(...warningsFor(records, ipLiterals));
-  const error = deadline.reason ? { code: errorCode(undefined, deadline), message: describeDnsError(errorCode(undefined, deadline), asciiDomain, options.timeoutMs) } : null;
-  return { records, nullMx: false, implicitMx: false, warnings, error };
+  if (deadline.reason) return { ...fail(errorCode(undefined, deadline)), records, warnings };
+  return { records, nullMx: false, implicitMx: false, warnings, error: null };
 }

@@ -3,9 +3,9 @@
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import type { Outcome } from '../types';
-import { LineSource, LogRecognizer } from './recognizer';
+import { LineSource, LogRecognizer, NOTHING } from './recognizer';
 
-const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?) (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==|=>|->|\*>) (.*)$/;
+const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?) (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\*\*|==|=>|->|\*>) )?(.*)$/;
 const HOST = / H=(\S+(?: \[[^\]]+\])?)/;
 const OUTCOME: Readonly<Record<string, Outcome>> = { '**': 'failed', '==': 'deferred', '=>': 'delivered', '->': 'delivered', '*>': 'delivered' };
 
@@ -25,10 +25,12 @@ export const eximRecognizer: LogRecognizer = {
       const match = LINE.exec(line);
       if (!match) return undefined;
       const [, date, messageId, flag, rest] = match;
+      // Other lines of a message (arrival, events, "Completed") are Exim's too: no other format may take them.
+      if (!flag) return NOTHING;
       const { recipient, text } = splitRest(rest);
       // Pipe and file deliveries ("|command", "/path") name no mailbox of their own.
       const address = normalizeAddress(recipient);
-      if (!address) return [];
+      if (!address) return NOTHING;
       const diagnostic = flag === '**' || flag === '==' ? text : '';
       return [{
         address, outcome: OUTCOME[flag], status: enhancedCodeIn(diagnostic), reply: replyCodeIn(diagnostic.replace(/^.*?: (?=[245]\d\d\b)/, '')),

@@ -4,14 +4,14 @@ import { replyCodeIn } from '../classify';
 import type { BounceEvent } from '../types';
 import { LineSource, LogRecognizer, relayHost, syslogDate } from './recognizer';
 
-const LINE = /sendmail\[\d+\]: ([0-9A-Za-z]+): to=(.*?), (?:.*?, )?dsn=(\d\.\d{1,3}\.\d{1,3}), stat=(.*)$/;
+const LINE = /(?:sendmail|sm-mta)\[\d+\]: ([0-9A-Za-z]+): to=(.*?), (?:.*?, )?dsn=(\d\.\d{1,3}\.\d{1,3}), stat=(.*)$/;
 const RELAY = /, relay=([^,\s]+)/;
 
 export const sendmailRecognizer: LogRecognizer = {
   format: 'sendmail',
   create() {
     return (text: string, source: LineSource) => {
-      if (!text.includes('sendmail[')) return undefined;
+      if (!text.includes('sendmail[') && !text.includes('sm-mta[')) return undefined;
       const match = LINE.exec(text);
       if (!match) return undefined;
       const [, queueId, recipients, dsn, stat] = match;

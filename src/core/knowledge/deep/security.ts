@@ -391,7 +391,7 @@ export const SECURITY_DEEP: Readonly<Record<string, DeepEntry>> = {
     providerResponses: [
       { provider: 'Generic', text: '550 5.7.23 SPF validation failed' },
       { provider: 'Postfix policyd-spf', text: '550 5.7.23 Message rejected due to: SPF fail - not authorized' },
-      { provider: 'Generic (RFC 7372 wording)', text: '550 5.7.23 SPF validation failed for example.com from 192.0.2.1' },
+      { provider: 'Generic (registry text with the domain and IP)', text: '550 5.7.23 SPF validation failed for example.com from 192.0.2.1' },
     ],
     bestPractices: AUTH_PRACTICES,
     contrast: '4.7.23 is rare; an SPF fail is a property of the DNS record, so waiting does not help. A temporary SPF problem is 4.7.24.',
@@ -436,7 +436,7 @@ export const SECURITY_DEEP: Readonly<Record<string, DeepEntry>> = {
     providerResponses: [
       { provider: 'Generic', text: '550 5.7.27 Sender address has null MX' },
       { provider: 'Postfix', text: '553 5.7.27 Sender address rejected: Domain example.com does not accept mail (nullMX)' },
-      { provider: 'Generic (RFC 7505 wording)', text: '550 5.7.27 Sender domain example.com has null MX' },
+      { provider: 'Generic (with the domain named)', text: '550 5.7.27 Sender domain example.com has null MX' },
     ],
     bestPractices: AUTH_PRACTICES,
     contrast: '4.7.27 is not expected: a null MX is a lasting DNS declaration.',

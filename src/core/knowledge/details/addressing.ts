@@ -78,12 +78,12 @@ export const ADDRESSING: Readonly<Record<number, DetailNotes>> = {
   },
   9: {
     category: 'routing',
-    about: 'The message was relayed to a system that does not support DSNs (RFC 3886), so no further delivery report will come.',
-    success: 'As 2.1.9 it reports a hand-over to a non-compliant mailer: accepted, but later reports may be missing.',
+    about: 'The address was valid, but the message was relayed to a system that does not support message tracking (MTRK, RFC 3885 and RFC 3886), so no further information can be given.',
+    success: 'As 2.1.9 it reports a hand-over to a mailer without message tracking: accepted, but tracking stops there.',
     transient: 'With class 4 it is rare; read the text.',
     permanent: 'With class 5 it is rare; read the text.',
-    causes: ['the destination is a gateway to another mail system', 'the relay cannot pass delivery notifications on'],
-    actions: ['do not expect a final delivery report', 'confirm delivery with the recipient if it matters'],
+    causes: ['the next hop does not support the message tracking extension', 'the destination is a gateway to another mail system'],
+    actions: ['do not expect tracking or delivery reports from beyond that hop', 'confirm delivery with the recipient if it matters'],
   },
   10: {
     category: 'null-mx',

@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { extractBounces } from '../../src/core/bounce';
+import type { ClassifiedEvent } from '../../src/core/bounce';
+import { CORPUS_DIR } from '../helpers/corpus';
+
+/** Every event the engine reports for a text, as [format, outcome, address, status, type]. */
+async function eventsOf(text: string): Promise<string[][]> {
+  const events: ClassifiedEvent[] = [];
+  await extractBounces([{ name: 'test.log', text }], { onEvent: (event) => events.push(event) });
+  return events.map((event) => [event.format, event.outcome, event.address, event.status ?? event.reply ?? '-', event.type]);
+}
+
+// Lines in each MTA's documented log format (addresses and hosts from the example ranges).
+describe('log recognizers', () => {
+  it('Sendmail: to=<…>, dsn=, stat= (several recipients on one line)', async () => {
+    assert.deepEqual(await eventsOf(
+      'Mar  3 10:00:01 mx sendmail[2101]: x23A0Bq001234: to=<ann@example.com>,<ben@example.com>, delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=120, relay=mx.example.com. [192.0.2.10], dsn=5.1.1, stat=User unknown\n'), [
+      ['sendmail', 'failed', 'ann@example.com', '5.1.1', 'hard'],
+      ['sendmail', 'failed', 'ben@example.com', '5.1.1', 'hard'],
+    ]);
+  });
+
+  it('qmail: "starting delivery" names the recipient, "delivery N: failure" the result', async () => {
+    assert.deepEqual(await eventsOf([
+      '@400000005e5f7a2b1c2d3e4f starting delivery 17: msg 1234 to remote cat@example.net',
+      '@400000005e5f7a2c1c2d3e4f delivery 17: failure: 192.0.2.25_does_not_like_recipient./Remote_host_said:_550_5.1.1_<cat@example.net>..._User_unknown/Giving_up_on_192.0.2.25./',
+    ].join('\n')), [['qmail', 'failed', 'cat@example.net', '5.1.1', 'hard']]);
+  });
+
+  it('OpenSMTPD: result="PermFail" with stat', async () => {
+    assert.deepEqual(await eventsOf(
+      'Mar  3 10:00:01 mx smtpd[77]: 1a2b3c4d5e6f7a8b mta delivery evpid=a1b2c3d4e5f60718 from=<news@example.org> to=<dog@example.com> rcpt=<-> source="192.0.2.1" relay="192.0.2.10 (mx.example.com)" delay=2s result="PermFail" stat="550 5.1.1 <dog@example.com>: Recipient address rejected: User unknown"\n'),
+    [['opensmtpd', 'failed', 'dog@example.com', '5.1.1', 'hard']]);
+  });
+
+  it('Exchange message tracking CSV: FAIL events, columns from #Fields', async () => {
+    assert.deepEqual(await eventsOf([
+      '#Software: Microsoft Exchange Server',
+      '#Fields: date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes',
+      '2024-03-03T10:00:01.000Z,,,192.0.2.5,EX01,,,SMTP,FAIL,123,<m1@example.org>,abc,owl@example.com,"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",1234',
+    ].join('\n')), [['exchange', 'failed', 'owl@example.com', '5.1.10', 'hard']]);
+  });
+
+  it('generic transcript lines: a reply code opening the line names one recipient', async () => {
+    assert.deepEqual(await eventsOf('<<< 550 5.1.1 <fox@example.com>... User unknown\n'), [['generic', 'failed', 'fox@example.com', '5.1.1', 'hard']]);
+  });
+
+  it('Postfix: a deferred recipient whose message expires is a failure of the expired message', async () => {
+    assert.deepEqual(await eventsOf([
+      'Mar  3 10:00:01 mx postfix/smtp[1]: AB12: to=<eel@example.com>, relay=none, delay=10, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.9]:25: Connection timed out)',
+      'Mar  8 10:00:01 mx postfix/qmgr[2]: AB12: from=<news@example.org>, status=expired, returned to sender',
+    ].join('\n')), [
+      ['postfix', 'deferred', 'eel@example.com', '4.4.1', 'soft'],
+      ['postfix', 'failed', 'eel@example.com', '5.4.1', 'soft'],
+    ]);
+  });
+
+  it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async () => {
+    const events: ClassifiedEvent[] = [];
+    await extractBounces([{ path: path.join(CORPUS_DIR, 'logs', 'exim-testsuite', '0612.log') }], { onEvent: (event) => events.push(event) });
+    const failed = events.filter((event) => event.outcome === 'failed');
+    assert.ok(failed.length > 0);
+    assert.ok(failed.every((event) => event.format === 'exim' && event.messageId));
+  });
+});
+
+describe('bounce messages', () => {
+  it('reads Amazon SES JSON notifications even when a gateway broke the JSON (corpus lhost-amazonses-09)', async () => {
+    const { records } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-amazonses-09.eml') }]);
+    assert.deepEqual(records.map((record) => [record.address, record.status, record.type]), [['bounce@simulator.amazonses.com', '5.1.1', 'hard']]);
+  });
+
+  it('skips feedback reports and auto-replies', async () => {
+    for (const name of ['arf-01.eml', 'rfc3834-01.eml']) {
+      const { records, summary } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', name) }], { includeSoft: true });
+      assert.deepEqual([records.length, summary.failed], [0, 0], name);
+    }
+  });
+
+  it('reads bare-CR (old Mac) messages like LF ones (corpus mac/ and bsd/ lhost-postfix-01)', async () => {
+    const of = async (folder: string) => (await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', folder, 'lhost-postfix-01.eml') }], { includeSoft: true })).records.map((record) => record.address);
+    assert.deepEqual(await of('mac'), await of('bsd'));
+    assert.ok((await of('bsd')).length > 0);
+  });
+});
