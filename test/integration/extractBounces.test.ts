@@ -70,6 +70,24 @@ describe('SMTP: Extract Hard-Bounce Addresses', () => {
     assert.equal(opened.length, 0);
   });
 
+  it('stops mid-file when cancelled while reading a large log', async () => {
+    // About 40 MB of log in the workspace copy, so the extraction is still running when the signal fires.
+    const line = fs.readFileSync(fixture('postfix-bounces.log').fsPath, 'utf8');
+    const big = vscode.Uri.joinPath(workspace(), 'bounces', 'big-maillog');
+    fs.writeFileSync(big.fsPath, line.repeat(25_000));
+    try {
+      const controller = new AbortController();
+      let progressed = false;
+      setTimeout(() => { progressed = true; controller.abort(); }, 50);
+      const { records, opened } = await run(big, undefined, { signal: controller.signal });
+      assert.equal(progressed, true);
+      assert.equal(records, undefined);
+      assert.equal(opened.length, 0);
+    } finally {
+      fs.rmSync(big.fsPath);
+    }
+  });
+
   it('answers a binary file and an empty file with a message, not an editor', async () => {
     for (const name of ['picture.png', 'empty.log']) {
       const { records, opened } = await run(fixture(name));

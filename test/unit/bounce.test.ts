@@ -40,6 +40,15 @@ describe('bounce extraction engine', () => {
     assert.deepEqual(records.map((record) => [record.address, record.line, record.file]), [['alice@example.com', 2, gz]]);
   });
 
+  it('keeps what a truncated gzip file held before the cut, and says it was cut', async () => {
+    const gz = path.join(dir, 'maillog.2.gz');
+    const whole = gzipSync(`${POSTFIX_BOUNCE}\n${'x'.repeat(200_000)}\n`);
+    fs.writeFileSync(gz, whole.subarray(0, whole.length - 20));
+    const { records, summary } = await extractBounces([{ path: gz }]);
+    assert.deepEqual(records.map((record) => record.address), ['alice@example.com']);
+    assert.match(summary.problems[0].problem, /truncated or corrupt compressed data/);
+  });
+
   it('splits an mbox on "From " lines into messages (two corpus bounces)', async () => {
     const eml = (name: string) => fs.readFileSync(path.join(CORPUS_DIR, 'eml', 'bsd', name), 'latin1');
     const mbox = path.join(dir, 'bounces.mbox');

@@ -56,6 +56,19 @@ describe('log recognizers', () => {
     ]);
   });
 
+  it('Exim: a "**" line without a code is joined to the host error logged earlier for the same message ID', async () => {
+    const events: ClassifiedEvent[] = [];
+    await extractBounces([{ name: 'mainlog', text: [
+      '2024-03-03 10:00:01 1rA2b3-000C4d-5E H=mx.example.com [192.0.2.10]: SMTP error from remote mail server after RCPT TO:<gnu@example.com>: 451 4.3.0 Temporary lookup failure',
+      '2024-03-08 10:00:01 1rA2b3-000C4d-5E ** gnu@example.com: retry timeout exceeded',
+      '2024-03-08 10:00:01 1rA2b3-000C4d-5E Completed',
+    ].join('\n') }], { onEvent: (event) => events.push(event) });
+    assert.deepEqual(events.map((event) => [event.outcome, event.address, event.status, event.reply, event.remoteMta, event.stage, event.type, event.reason]), [
+      ['failed', 'gnu@example.com', '4.3.0', '451', 'mx.example.com [192.0.2.10]', 'RCPT', 'soft', 'expired'],
+    ]);
+    assert.match(events[0].diagnostic, /^retry timeout exceeded; line 1: SMTP error/);
+  });
+
   it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async () => {
     const events: ClassifiedEvent[] = [];
     await extractBounces([{ path: path.join(CORPUS_DIR, 'logs', 'exim-testsuite', '0612.log') }], { onEvent: (event) => events.push(event) });

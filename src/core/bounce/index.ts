@@ -97,7 +97,10 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       await scan(input.name, kind, chunks, summary, take, problem, options.signal);
     } catch (error) {
       if (error instanceof ExtractionCancelled) throw error;
-      problem(input.name, `read error: ${(error as Error).message}`);
+      const zlibError = /^Z_/.test(String((error as NodeJS.ErrnoException).code ?? ''));
+      problem(input.name, zlibError
+        ? `read error: truncated or corrupt compressed data (${(error as Error).message}); the lines before it were scanned`
+        : `read error: ${(error as Error).message}`);
     }
   }
   summary.laterDelivered = aggregator.laterDelivered();

@@ -90,6 +90,8 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (
   else yield* rest();
 }
 
+const MAX_LINE_BYTES = 4 << 20;
+
 const HEADER_LINE = /^[A-Za-z][!-9;-~]*:/;
 
 /** Decides from the first bytes whether the content is a log, one message or an mbox; undefined for binary. */
@@ -116,7 +118,12 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' |
     if (skipLeadingLf && bytes[0] === 10) bytes = bytes.subarray(1);
     skipLeadingLf = false;
     const cut = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
-    if (cut < 0) { carry = bytes; continue; }
+    if (cut < 0) {
+      // A "line" this long is not a log line (minified data, a binary without NULs): pass it on in pieces so memory
+      // stays bounded instead of growing until a line break that may never come.
+      if (bytes.length > MAX_LINE_BYTES) { yield [bytes.toString(encoding)]; carry = Buffer.alloc(0); } else carry = bytes;
+      continue;
+    }
     carry = Buffer.from(bytes.subarray(cut + 1));
     if (bytes[cut] === 13 && cut === bytes.length - 1) skipLeadingLf = true;
     const end = bytes[cut] === 10 && bytes[cut - 1] === 13 ? cut - 1 : cut;

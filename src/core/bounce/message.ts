@@ -61,8 +61,12 @@ function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address:
     const match = ANCHOR.exec(line);
     const address = match ? normalizeAddress(match[1]) : undefined;
     // "To: a@b" usually quotes the original message's header: used only when nothing better names a recipient.
-    if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index, quoted: /^\s*to\s*:/i.test(line) });
+    if (address) anchors.push({ address, index, quoted: /^\s*to\s*:/i.test(line) });
   });
+  // The original sender and postmaster addresses are rarely the failed recipient, but when a line names only
+  // them (a bounce of mail to postmaster, or to oneself), they are.
+  const likely = anchors.filter(({ address }) => !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address));
+  if (likely.length > 0) anchors = likely;
   if (anchors.some((anchor) => !anchor.quoted)) anchors = anchors.filter((anchor) => !anchor.quoted);
   if (anchors.length === 0) {
     // No address on a line of its own: take any address in the text, with its own line as the diagnostic.

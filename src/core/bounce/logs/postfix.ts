@@ -6,7 +6,7 @@ import type { BounceEvent, Outcome } from '../types';
 import { detach, detachEvent } from '../detach';
 import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
-const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable)(?: \((.*)\))?$/;
+const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<?([^>,\s]*)>?,(?: orig_to=<?[^>,\s]*>?,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable)(?: \((.*)\))?$/;
 const EXPIRED = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): from=<[^>]*>, status=expired/;
 const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
 const NOQUEUE = /postfix[\w/-]*\/[\w-]+\[\d+\]: NOQUEUE: reject: \w+ from ([^:]+): (\d{3}) (\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
@@ -29,7 +29,7 @@ export const postfixRecognizer: LogRecognizer = {
       if (body < 0) return undefined;
       const noqueue = text.startsWith('NOQUEUE: reject', body + 3);
       const afterId = noqueue ? -1 : text.indexOf(': ', body + 3) + 2;
-      const delivery = afterId > 1 && text.startsWith('to=<', afterId) ? DELIVERY.exec(text) : null;
+      const delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
       if (delivery) {
         const [, queueId, rawAddress, relay, dsn, status, said = ''] = delivery;
         const address = normalizeAddress(rawAddress);
