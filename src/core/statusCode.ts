@@ -3,6 +3,9 @@
 /** The class digit shared by reply codes (2xx/4xx/5xx) and enhanced codes (2.x.x/4.x.x/5.x.x). */
 export type StatusClass = 2 | 4 | 5;
 
+/** Reply codes add class 3, the intermediate replies (354 after DATA), which have no enhanced-code twin. */
+export type ReplyClass = StatusClass | 3;
+
 export interface EnhancedCode {
   readonly statusClass: StatusClass;
   readonly subject: number;
@@ -24,9 +27,10 @@ export function parseEnhancedCode(text: string): EnhancedCode | undefined {
   return { statusClass, subject, detail, text: `${statusClass}.${subject}.${detail}` };
 }
 
-export function describeClass(statusClass: StatusClass): string {
+export function describeClass(statusClass: ReplyClass): string {
   switch (statusClass) {
     case 2: return 'success';
+    case 3: return 'intermediate reply';
     case 4: return 'persistent transient failure';
     case 5: return 'permanent failure';
   }

@@ -90,7 +90,7 @@ describe('knowledge base: the IANA registry', () => {
   });
 
   it('returns undefined for malformed codes', () => {
-    for (const text of ['', '5.3', '3.1.1', '5.3.2.1', '10.4.1', 'x.1.1', '5.1234.1', '999', '650', '55', '5500', '354', '5 .3.2', 'abc']) {
+    for (const text of ['', '5.3', '3.1.1', '5.3.2.1', '10.4.1', 'x.1.1', '5.1234.1', '999', '650', '55', '5500', '364', '5 .3.2', 'abc']) {
       assert.equal(explainCode(text), undefined, JSON.stringify(text));
       assert.equal(canonicalCode(text), undefined, JSON.stringify(text));
     }
@@ -169,7 +169,7 @@ describe('knowledge base: codes outside the registry', () => {
 describe('knowledge base: basic reply codes', () => {
   const RFC5321 = ['211', '214', '220', '221', '250', '251', '252', '421', '450', '451', '452', '455', '500', '501', '502', '503', '504', '550', '551', '552', '553', '554', '555'];
 
-  it('explains every RFC 5321 §4.2 reply code (except the 354 intermediate reply) and RFC 7504 521 and 556', () => {
+  it('explains every RFC 5321 §4.2 failure and success reply code and RFC 7504 521 and 556', () => {
     for (const code of [...RFC5321, '521', '556']) {
       const e = explainCode(code)!;
       assert.ok(e, code);
@@ -181,6 +181,16 @@ describe('knowledge base: basic reply codes', () => {
     }
     assert.ok(explainCode('521')!.references.includes('RFC 7504'));
     assert.ok(explainCode('556')!.references.includes('RFC 7504'));
+  });
+
+  it('explains the 354 intermediate reply as part of the dialogue, never a bounce', () => {
+    const e = explainCode('354')!;
+    assert.equal(e.registered, true);
+    assert.equal(e.statusClass, 3);
+    assert.equal(e.bounceType, 'none');
+    assert.match(e.title, /Start mail input/);
+    assert.match(e.meaning, /no enhanced status code/);
+    assert.equal(bounceTypeFor('354'), 'none');
   });
 
   it('explains an unlisted reply code from its digits', () => {

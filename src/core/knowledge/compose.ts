@@ -1,6 +1,6 @@
 // Builds a CodeExplanation from the layers of data: registry title, per-detail notes, full-depth entry,
 // vendor rules and the bounce policy. Where a layer is missing, class- and subject-level text fills in.
-import { describeClass, type EnhancedCode, type StatusClass } from '../statusCode';
+import { describeClass, type EnhancedCode, type ReplyClass, type StatusClass } from '../statusCode';
 import type { BounceType, BouncePolicy, CodeExplanation, ReasonCategory } from './types';
 import { registryEntry, subjectInfo } from './registry';
 import { detailNotes } from './details';
@@ -111,7 +111,7 @@ function actionFor(type: BounceType): string {
 
 function bounceReason(code: string, policy: BouncePolicy | undefined): { type: BounceType; reason: string } {
   const decision = decideBounceType(code, policy ?? DEFAULT_POLICY);
-  if (decision.type === 'none') return { type: 'none', reason: 'Class 2 reports success, so it is never a bounce.' };
+  if (decision.type === 'none') return { type: 'none', reason: code.startsWith('3') ? 'Class 3 is an intermediate reply: the dialogue goes on, nothing failed.' : 'Class 2 reports success, so it is never a bounce.' };
   const word = decision.type === 'hard' ? 'Hard' : 'Soft';
   if (decision.pattern !== undefined) {
     const documented = defaultRuleReason(decision.pattern, decision.type);
@@ -213,8 +213,9 @@ function contrastFor(parsed: EnhancedCode, registered: boolean): string | undefi
     : `${twin} is the permanent form: the receiver considers the condition final and the sender stops. ${parsed.text} means it may still clear, so the queue retries.`;
 }
 
-const REPLY_CLASS_TEXT: Record<StatusClass, string> = {
+const REPLY_CLASS_TEXT: Record<ReplyClass, string> = {
   2: '2 = positive completion: the same class as an enhanced 2.x.x code',
+  3: '3 = positive intermediate: the server waits for more from the client; no enhanced code has this class',
   4: '4 = transient negative completion: the same class as an enhanced 4.x.x code (retry later)',
   5: '5 = permanent negative completion: the same class as an enhanced 5.x.x code (do not retry unchanged)',
 };
@@ -222,13 +223,15 @@ const REPLY_CLASS_TEXT: Record<StatusClass, string> = {
 const REPLY_SECOND_DIGIT = ['syntax', 'information', 'connections', 'unspecified', 'unspecified', 'mail system'];
 
 export function explainReply(code: string, policy?: BouncePolicy): CodeExplanation | undefined {
-  const statusClass = Number(code[0]) as StatusClass;
+  const statusClass = Number(code[0]) as ReplyClass;
   const second = Number(code[1]);
   const info = replyCodeInfo(code);
   const { type: bounceType, reason: bounceTypeReason } = bounceReason(code, policy);
-  const relation = `The first digit (${statusClass}) of a reply code is the class of any enhanced code sent with it: `
-    + `${statusClass}xx goes with ${statusClass}.x.x. Servers that announce ENHANCEDSTATUSCODES (RFC 2034) put an enhanced code `
-    + 'after the reply code (for example "550 5.1.1"), and that code names the reason more precisely.';
+  const relation = statusClass === 3
+    ? 'Intermediate (3xx) replies carry no enhanced status code: they only tell the client to go on.'
+    : `The first digit (${statusClass}) of a reply code is the class of any enhanced code sent with it: `
+      + `${statusClass}xx goes with ${statusClass}.x.x. Servers that announce ENHANCEDSTATUSCODES (RFC 2034) put an enhanced code `
+      + 'after the reply code (for example "550 5.1.1"), and that code names the reason more precisely.';
   const title = info?.title ?? `Unlisted reply code (${describeClass(statusClass)}, ${REPLY_SECOND_DIGIT[second]})`;
   const fallback = SUBJECT_FALLBACK[0];
   return {
@@ -245,7 +248,7 @@ export function explainReply(code: string, policy?: BouncePolicy): CodeExplanati
     ],
     bounceType,
     bounceTypeReason,
-    category: statusClass === 2 ? 'success' : info?.category ?? fallback.category,
+    category: statusClass === 2 || statusClass === 3 ? 'success' : info?.category ?? fallback.category,
     actionRequired: actionFor(bounceType),
     causes: info?.causes ?? fallback.causes,
     marketerSteps: info?.actions ?? fallback.actions,

@@ -10,8 +10,8 @@ import { DEFAULT_POLICY, decideBounceType } from './policy';
 export type { BounceType, BouncePolicy, CodeExplanation, ReasonCategory } from './types';
 export { DEFAULT_POLICY, isPolicyPattern } from './policy';
 
-// RFC 5321 reply codes: first digit 2, 4 or 5 (3xx intermediate replies carry no status), second digit 0 to 5.
-const REPLY = /^[245][0-5]\d$/;
+// RFC 5321 reply codes: first digit 2 to 5 (3xx are intermediate replies such as 354), second digit 0 to 5.
+const REPLY = /^[2-5][0-5]\d$/;
 
 /** Canonical form of a code ("5.07.026" -> "5.7.26", " 550 " -> "550"), or undefined when malformed. */
 export function canonicalCode(code: string): string | undefined {

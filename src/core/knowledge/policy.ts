@@ -83,7 +83,7 @@ export interface PolicyDecision {
  */
 export function decideBounceType(code: string, policy: BouncePolicy): PolicyDecision {
   const statusClass = code[0];
-  if (statusClass === '2') return { type: 'none' };
+  if (statusClass === '2' || statusClass === '3') return { type: 'none' };
   let best: PolicyDecision = { type: statusClass === '5' ? 'hard' : 'soft' };
   let bestStrength = -1;
   const consider = (patterns: readonly string[], type: 'hard' | 'soft') => {

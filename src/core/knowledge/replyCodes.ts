@@ -66,6 +66,12 @@ export const REPLY_CODES: readonly ReplyCodeInfo[] = [
     actions: ['do not read it as proof that the address exists', 'validate addresses by confirmed opt-in instead of VRFY'],
   },
   {
+    code: '354', title: 'Start mail input; end with <CRLF>.<CRLF>', category: 'success', commonEnhanced: [], references: [RFC5321],
+    meaning: 'The answer to DATA: the server has accepted the envelope and now waits for the message content, ended by a line holding a single dot. Seeing it in a transcript means every RCPT before it was accepted, so a failure after it concerns the content, not the address.',
+    causes: ['the client sent DATA after at least one accepted RCPT TO', 'a transcript or debug log shows the normal SMTP dialogue'],
+    actions: ['nothing to fix', 'if a 5xx follows the message content, read that reply: the rejection is about the message (content, size, policy), not the mailbox'],
+  },
+  {
     code: '421', title: '<domain> Service not available, closing transmission channel', category: 'system-not-accepting', commonEnhanced: ['4.3.2', '4.7.0', '4.7.28', '4.4.5'], references: [RFC5321],
     meaning: 'The server is closing the session and will not take mail now: overload, maintenance, too many connections, or rate limiting. The sender must retry later.',
     causes: ['too many connections or messages from your IP in a short time', 'the server is shutting down or overloaded'],

@@ -1,5 +1,5 @@
 // Types of the status-code knowledge base. The data lives beside this file; lookups go through ./index.ts.
-import type { StatusClass } from '../statusCode';
+import type { ReplyClass } from '../statusCode';
 
 /** Whether a failure is worth retrying, from the sender's point of view. */
 export type BounceType = 'hard' | 'soft' | 'none';
@@ -15,7 +15,8 @@ export interface CodeExplanation {
   /** The code as asked, canonical: "5.3.2" or "550". */
   readonly code: string;
   readonly kind: 'enhanced' | 'reply';
-  readonly statusClass: StatusClass;
+  /** 2, 4 or 5; reply codes can also be 3 (intermediate). */
+  readonly statusClass: ReplyClass;
   /** Registry title (enhanced) or RFC 5321 meaning (reply). */
   readonly title: string;
   /** False for a detail the IANA registry does not list (explained from class and subject only). */
