@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { extractBounces, formatRecords } from '../../src/core/bounce';
-import { classify } from '../../src/core/bounce/classify';
+import { classify, smtpStageIn } from '../../src/core/bounce/classify';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
@@ -23,6 +23,50 @@ describe('bounce extraction engine', () => {
     assert.deepEqual([classify(blocked).type, classify(blocked).reason], ['soft', 'blocked']);
     // A pattern the user adds to the hard codes wins over the wording.
     assert.equal(classify(blocked, { hardCodes: ['5.7.1'], softCodes: [] }).type, 'hard');
+  });
+
+  // Real replies from the corpus (eml/bsd/rfc3464-57, lhost-yahoo-07, err/make-test-02, make-test-36).
+  it('reads "user unknown" from a Japanese mobile carrier as the recipient\'s filter unless it answered RCPT TO', () => {
+    const base = { outcome: 'failed' as const, reply: '550', file: 'x', line: 1, format: 'test' };
+    const verdict = (event: Parameters<typeof classify>[0]) => [classify(event).type, classify(event).reason];
+    // au relays "550 : User unknown" (no address: a reply to DATA) through Gmail with 5.0.0 and no stage.
+    const au = { ...base, address: 'otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp', status: '5.0.0', diagnostic: '550 : User unknown' };
+    assert.deepEqual(verdict(au), ['soft', 'policy']);
+    // The same words from any other domain are an unknown user.
+    assert.deepEqual(verdict({ ...au, address: 'kijitora@example.jp' }), ['hard', 'user-unknown']);
+    // au's RCPT answer echoes the address; docomo's carries 5.1.1; a transcript may say RCPT outright.
+    assert.deepEqual(verdict({ ...au, status: undefined, reply: undefined, diagnostic: '550: <otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp>: User unknown' }), ['hard', 'user-unknown']);
+    const docomo = { ...base, address: 'recipient-address-does-not-exist@docomo.ne.jp', status: '5.1.1', diagnostic: '550 Unknown user recipient-address-does-not-exist@docomo.ne.jp' };
+    assert.deepEqual(verdict(docomo), ['hard', 'user-unknown']);
+    assert.deepEqual(verdict({ ...docomo, status: '5.0.0', stage: 'RCPT' as const }), ['hard', 'user-unknown']);
+    assert.deepEqual(verdict({ ...docomo, status: '5.0.0' }), ['soft', 'policy']);
+  });
+
+  it('finds the SMTP stage in a transcript quoted with "> " (a forwarded bounce)', () => {
+    const quoted = '> ... while talking to mfsmax.docomo.ne.jp.: >>>> DATA > <<< 550 Unknown user non-existent-user-address-of-ntt-docomo@docomo.ne.jp';
+    assert.equal(smtpStageIn(quoted), 'DATA');
+    assert.equal(smtpStageIn('>>> RCPT To:<a@docomo.ne.jp> > <<< 550 Unknown user a@docomo.ne.jp'), 'RCPT');
+  });
+
+  it('reads cPanel\'s "missing the proper dns entries" as an unroutable domain, not a block list', () => {
+    const event = { address: 'kijitora@example.net', outcome: 'failed' as const, file: 'x', line: 1, format: 'test',
+      diagnostic: 'The mail server could not deliver mail to kijitora@example.net.  The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.' };
+    assert.deepEqual([classify(event).type, classify(event).reason], ['hard', 'host-unknown']);
+  });
+
+  it('suppresses a 4.1.1 "user unknown" the queue gave up on, not one still being retried', () => {
+    // eml/bsd/lhost-postfix-05: five days of this answer, then Action: failed.
+    const event = { address: 'kijitora@example.org', outcome: 'failed' as const, status: '4.1.1', reply: '450', file: 'x', line: 1, format: 'test',
+      diagnostic: '450 4.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual alias table (in reply to RCPT TO command)' };
+    assert.equal(classify(event).type, 'hard');
+    assert.equal(classify({ ...event, outcome: 'deferred' }).type, 'soft');
+    assert.equal(classify({ ...event, status: '4.7.1', diagnostic: '450 4.7.1 Client host rejected: cannot find your hostname' }).type, 'soft');
+  });
+
+  it('reads the sentence above a DSN recipient\'s line when the DSN has no Diagnostic-Code (EZweb)', async () => {
+    const { records } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-ezweb-02.eml') }], { includeSoft: true });
+    // "The user(s) account is disabled." above "<…>: 550 user unknown (in reply to RCPT TO command)".
+    assert.deepEqual(records.map((record) => [record.type, record.reason]), [['soft', 'mailbox-disabled']]);
   });
 
   it('keeps inbound NOQUEUE rejects out of the suppression list but reports them', async () => {

@@ -23,7 +23,9 @@ export class BounceAggregator {
     this.order += 1;
     if (this.failures.size === 0) return;
     const key = address.toLowerCase();
-    if (this.failures.has(key)) this.deliveredAt.set(detach(key), this.order);
+    if (!this.failures.has(key)) return;
+    // An existing key stays the one stored, so only a new one needs the (costly) copy out of its chunk.
+    this.deliveredAt.set(this.deliveredAt.has(key) ? key : detach(key), this.order);
   }
 
   /** Counts a failure; deferrals and inbound rejects are not bounces of the sender's mail. */

@@ -18,6 +18,9 @@ const STRONG_RULES: readonly Rule[] = [
   [/recipient(?:'s)? preferences|refused due to recipient/i, 'policy'],
   // Local delivery programs failing (procmail, pipes) say nothing about the address.
   [/procmail|couldn't create|mailer (?:error|failure)|command (?:died|failed)|exited with|\bexit (?:status|code)/i, 'technical'],
+  // cPanel's Exim routers answer "could not deliver … missing the proper dns entries" when the recipient domain has no
+  // usable MX or address record (Exim's "Unrouteable address"); its "may be blacklisted" is boilerplate, not a block.
+  [/missing the proper dns entries/i, 'host-unknown'],
   [/null ?mx|does not accept (?:e-?)?mail|doesn't accept mail|domain does not receive mail/i, 'null-mx'],
   [/recipient address rejected: access denied|has (?:been )?moved|has been replaced by|no longer (?:valid|available|in use|accepts mail|active)|address (?:has been )?(?:deactivated|retired)/i, 'user-unknown'],
   [/over (?:disk )?quota|quota (?:exceeded|full)|exceeded (?:storage|(?:the |his |her )?quota)|mailbox (?:is )?full|mail ?box full|mailfolder is full|insufficient (?:disk )?(?:space|storage)|out of storage|storage (?:allocation|space) exceeded|not enough (?:disk )?space|mailbox size limit exceeded|too much mail data|full mailbox/i, 'mailbox-full'],
@@ -55,6 +58,30 @@ const BY_ENHANCED: Readonly<Record<string, ReasonCategory>> = {
   '7.27': 'null-mx', '7.23': 'authentication', '7.24': 'authentication', '7.28': 'spam-detected',
 };
 
+/**
+ * Mobile carriers whose servers answer "550 User unknown" / "Unknown user" when the recipient's own anti-spam setting
+ * (domain or address filter, 受信拒否設定) refuses the sender: au/KDDI answers "550 : User unknown" and NTT docomo
+ * "550 Unknown user <address>", both after DATA, once the recipient was accepted. A mailbox that really does not exist
+ * is refused at RCPT TO, where the reply echoes the address ("550 <a@ezweb.ne.jp>: User unknown") or carries 5.1.1
+ * (docomo, SoftBank). Domains as the carriers publish them; subdomains count.
+ */
+const MOBILE_CARRIER_DOMAINS: readonly string[] = [
+  'ezweb.ne.jp', 'au.com', // au (KDDI); biz.ezweb.ne.jp is a subdomain
+  'docomo.ne.jp', // NTT docomo
+  'softbank.ne.jp', 'i.softbank.jp', 'vodafone.ne.jp', 'disney.ne.jp', // SoftBank, its former Vodafone domains, Disney Mobile
+];
+
+function isMobileCarrierAddress(address: string): boolean {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return MOBILE_CARRIER_DOMAINS.some((suffix) => domain === suffix || domain.endsWith(`.${suffix}`));
+}
+
+/** A reply that names its recipient, "550 <a@b>: …" or "550: <a@b>: …", answers that recipient's RCPT TO. */
+function echoesRecipient(event: BounceEvent): boolean {
+  const address = event.address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`[45]\\d\\d[\\s:-]*<${address}>:`, 'i').test(event.diagnostic);
+}
+
 /** Reasons that mean "this address (or its domain) cannot receive mail": the suppression list. */
 const ADDRESS_GONE: ReadonlySet<ReasonCategory> = new Set(['user-unknown', 'host-unknown', 'null-mx', 'system-not-accepting']);
 /**
@@ -72,8 +99,9 @@ const FAILURE_REPLY_IN_TEXT = /(?<![\d.\w-])([45][0-5]\d)(?=[\s-]|$)/;
 
 /** The SMTP command a failure text says the reply answered ("in reply to RCPT TO command", "after end of data"). */
 export function smtpStageIn(text: string): SmtpStage | undefined {
-  if (/(?:in reply to|after) (?:end of )?DATA|end of data|>>> DATA\s+<<< [45]/i.test(text)) return 'DATA';
-  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>\s+<<< [45]/i.test(text)) return 'RCPT';
+  // Transcripts quoted in a forwarded or re-bounced report carry a "> " before each line: ">>>> DATA > <<< 550".
+  if (/(?:in reply to|after) (?:end of )?DATA|end of data|>>> DATA(?:\s+>)*\s+<<< [45]/i.test(text)) return 'DATA';
+  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>(?:\s+>)*\s+<<< [45]/i.test(text)) return 'RCPT';
   if (/(?:in reply to|after) MAIL FROM/i.test(text)) return 'MAIL';
   return undefined;
 }
@@ -125,21 +153,28 @@ export function reasonFor(status: string | undefined, diagnostic: string, outcom
  * specific enhanced code (soft without one). Patterns the user added in the
  * smtpDiagnostics.bounce.* settings override all of that.
  */
-export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY): ClassifiedEvent {
-  const reason = reasonFor(event.status, event.diagnostic, event.outcome);
+export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY, carrier = isMobileCarrierAddress(event.address)): ClassifiedEvent {
+  let reason = reasonFor(event.status, event.diagnostic, event.outcome);
   if (event.outcome === 'delivered') return withVerdict(event, 'none', reason);
   if (event.outcome === 'deferred') return withVerdict(event, 'soft', reason);
   const code = event.status ?? event.reply;
   const override = code ? userOverride(code, policy) : undefined;
   // A failure with a 2xx code in its text (a byte count, say) has no usable code: permanent, as reported.
   const permanent = code && /^[45]/.test(code) ? code.startsWith('5') : true;
+  const stage = reason === 'user-unknown' ? event.stage ?? smtpStageIn(event.diagnostic) : undefined;
+  // At a mobile carrier, "user unknown" is the recipient's own filter unless something shows it answered RCPT TO: the
+  // stage, a 5.1.1 code or a reply echoing "<address>:". Relays (Gmail, Microsoft, SES) passing it on drop the stage.
+  if (reason === 'user-unknown' && carrier && event.status !== '5.1.1' && stage !== 'RCPT' && !echoesRecipient(event)) reason = 'policy';
   let type: BounceType;
   if (override) type = override;
-  else if (!permanent) type = 'soft';
+  // A 4xx is the moment, except a 4.1.1 "user unknown" that the sending queue retried until it gave up (the outcome is
+  // a failure): the server said the mailbox is unknown for days, and only its own setting (Postfix soft_bounce or a
+  // 450 reject code) kept the class at 4.
+  else if (!permanent && !(reason === 'user-unknown' && event.status === '4.1.1')) type = 'soft';
   // "User unknown" in reply to the message itself (after DATA), once the server had accepted the recipient, is a
   // content filter's answer, not proof that the mailbox is missing (Sisimai: "filtered") — unless a 5.1.x code
   // says the address is bad (pipelining servers report RCPT failures at DATA).
-  else if (reason === 'user-unknown' && !/^5\.1\./.test(event.status ?? '') && (event.stage ?? smtpStageIn(event.diagnostic)) === 'DATA') type = 'soft';
+  else if (reason === 'user-unknown' && !/^5\.1\./.test(event.status ?? '') && stage === 'DATA') type = 'soft';
   else if (ADDRESS_GONE.has(reason)) type = 'hard';
   else if (ADDRESS_MAY_WORK.has(reason)) type = 'soft';
   // No reason from wording or code: only a specific enhanced code (not x.y.0 "other", not a bare reply code) is evidence.
@@ -163,10 +198,12 @@ const CACHE_LIMIT = 10_000;
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
   const cache = new Map<string, Pick<ClassifiedEvent, 'type' | 'reason'>>();
   return (event) => {
-    const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${event.diagnostic.split(event.address).join('')}`;
+    // The address is left out of the key, so the one thing about it that changes a verdict goes in.
+    const carrier = isMobileCarrierAddress(event.address);
+    const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${carrier}|${event.diagnostic.split(event.address).join('')}`;
     const known = cache.get(key);
     if (known) return withVerdict(event, known.type, known.reason);
-    const classified = classify(event, policy);
+    const classified = classify(event, policy, carrier);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(detach(key), { type: classified.type, reason: classified.reason });
     return classified;

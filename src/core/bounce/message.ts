@@ -152,7 +152,10 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
         : /^(?:delivered|relayed|expanded)$/.test(recipient.action) ? 'delivered' : recipient.status?.startsWith('4') ? 'deferred' : recipient.status?.startsWith('2') ? 'delivered' : 'failed';
       // The human-readable part often says more than the Diagnostic-Code (or is the only place with the text).
       const bodyBlock = bodyRecipients(bodyText, new Set()).find((entry) => entry.address.toLowerCase() === recipient.address.toLowerCase())?.diagnostic;
-      const extra = bodyBlock ?? (singleRecipient ? bodyText.replace(/\s+/g, ' ').slice(0, 600) : '');
+      // With one recipient, the sentence above its line explains it too (EZweb: "The user(s) account is disabled."
+      // above "<a@ezweb.ne.jp>: 550 user unknown"); the recipient's own line stays first for its codes.
+      const lead = singleRecipient && bodyBlock ? bodyText.slice(0, Math.max(0, bodyText.toLowerCase().indexOf(recipient.address.toLowerCase()))).replace(/\s+/g, ' ').trim().slice(-600) : '';
+      const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? bodyText.replace(/\s+/g, ' ').slice(0, 600) : '';
       const diagnostic = recipient.diagnostic || extra;
       events.push({
         ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),

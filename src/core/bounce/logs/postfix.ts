@@ -3,7 +3,7 @@
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import type { BounceEvent, Outcome } from '../types';
-import { detach, detachEvent } from '../detach';
+import { detach } from '../detach';
 import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
 const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<?([^>,\s]*)>?,(?: orig_to=<?[^>,\s]*>?,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable)(?: \((.*)\))?$/;
@@ -13,6 +13,8 @@ const NOQUEUE = /postfix[\w/-]*\/[\w-]+\[\d+\]: NOQUEUE: reject: \w+ from ([^:]+
 const SAID = /host (\S+) said: /;
 /** Deferred recipients waiting in the queue, bounded so a log of never-removed messages cannot grow memory. */
 const MAX_PENDING = 50_000;
+/** Normalized recipients remembered; a log names the same few recipients over and over. */
+const MAX_ADDRESSES = 10_000;
 
 const OUTCOME: Readonly<Record<string, Outcome>> = {
   bounced: 'failed', expired: 'failed', undeliverable: 'failed', deferred: 'deferred', sent: 'delivered', deliverable: 'delivered',
@@ -22,6 +24,15 @@ export const postfixRecognizer: LogRecognizer = {
   format: 'postfix',
   create() {
     const deferred = new Map<string, BounceEvent[]>();
+    const addresses = new Map<string, string | undefined>();
+    // Normalizing costs several regular expressions; looking up a recipient seen before is a fraction of that.
+    const normalized = (raw: string) => {
+      if (addresses.has(raw)) return addresses.get(raw);
+      if (addresses.size >= MAX_ADDRESSES) addresses.clear();
+      const address = normalizeAddress(raw);
+      addresses.set(detach(raw), address === undefined ? undefined : detach(address));
+      return address;
+    };
     return (text: string, source: LineSource) => {
       // Dispatch on what follows "postfix/agent[pid]: QUEUEID: ", so most lines are only looked at up to there.
       const tag = text.indexOf('postfix');
@@ -29,10 +40,16 @@ export const postfixRecognizer: LogRecognizer = {
       if (body < 0) return undefined;
       const noqueue = text.startsWith('NOQUEUE: reject', body + 3);
       const afterId = noqueue ? -1 : text.indexOf(': ', body + 3) + 2;
-      const delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
+      let delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
+      if (delivery?.[5] === 'deferred') {
+        // A deferred recipient is kept until its queue ID is settled, and must not keep the whole chunk its line
+        // was cut from alive: parsing a copy of the line costs one copy, not one per field of the event.
+        text = detach(text);
+        delivery = DELIVERY.exec(text);
+      }
       if (delivery) {
         const [, queueId, rawAddress, relay, dsn, status, said = ''] = delivery;
-        const address = normalizeAddress(rawAddress);
+        const address = normalized(rawAddress);
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
         if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
@@ -44,7 +61,7 @@ export const postfixRecognizer: LogRecognizer = {
         };
         if (event.outcome === 'deferred') {
           if (deferred.size >= MAX_PENDING) deferred.delete(deferred.keys().next().value as string);
-          deferred.set(detach(queueId), [...(deferred.get(queueId) ?? []).filter((old) => old.address !== address), detachEvent(event)]);
+          deferred.set(queueId, [...(deferred.get(queueId) ?? []).filter((old) => old.address !== address), event]);
         }
         return [event];
       }
@@ -57,7 +74,8 @@ export const postfixRecognizer: LogRecognizer = {
           status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
-      const removed = afterId > 1 && text.startsWith('removed', afterId) ? REMOVED.exec(text) : null;
+      // With nothing deferred there is nothing to forget: most removals are not even parsed.
+      const removed = deferred.size > 0 && afterId > 1 && text.startsWith('removed', afterId) ? REMOVED.exec(text) : null;
       if (removed) {
         deferred.delete(removed[1]);
         return [];
@@ -65,7 +83,7 @@ export const postfixRecognizer: LogRecognizer = {
       const reject = noqueue ? NOQUEUE.exec(text) : null;
       if (reject) {
         const [, client, reply, dsn, diagnostic, rawAddress] = reject;
-        const address = normalizeAddress(rawAddress);
+        const address = normalized(rawAddress);
         if (!address) return [];
         return [{
           address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic, remoteMta: client,
