@@ -71,10 +71,12 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
         options.onEvent?.({ ...event, type: 'none', reason: 'success' });
         continue;
       }
-      const classified = classify(event);
       if (event.outcome === 'failed') summary.failed++;
       else if (event.outcome === 'deferred') summary.deferred++;
       else summary.rejectedInbound++;
+      // Only failures become records: deferrals and inbound rejects are classified only for a listener.
+      if (event.outcome !== 'failed' && !options.onEvent) continue;
+      const classified = classify(event);
       options.onEvent?.(classified);
       aggregator.add(classified);
     }

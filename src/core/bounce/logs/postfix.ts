@@ -24,13 +24,15 @@ export const postfixRecognizer: LogRecognizer = {
   format: 'postfix',
   create() {
     const deferred = new Map<string, BounceEvent[]>();
-    const addresses = new Map<string, string | undefined>();
+    /** Normalized recipients by their text in the log; '' for text that is no address. */
+    const addresses = new Map<string, string>();
     // Normalizing costs several regular expressions; looking up a recipient seen before is a fraction of that.
     const normalized = (raw: string) => {
-      if (addresses.has(raw)) return addresses.get(raw);
+      const known = addresses.get(raw);
+      if (known !== undefined) return known || undefined;
       if (addresses.size >= MAX_ADDRESSES) addresses.clear();
       const address = normalizeAddress(raw);
-      addresses.set(detach(raw), address === undefined ? undefined : detach(address));
+      addresses.set(detach(raw), address === undefined ? '' : detach(address));
       return address;
     };
     return (text: string, source: LineSource) => {
@@ -74,7 +76,7 @@ export const postfixRecognizer: LogRecognizer = {
           status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
-      // With nothing deferred there is nothing to forget: most removals are not even parsed.
+      // With nothing deferred there is nothing to forget, so the removal need not be parsed.
       const removed = deferred.size > 0 && afterId > 1 && text.startsWith('removed', afterId) ? REMOVED.exec(text) : null;
       if (removed) {
         deferred.delete(removed[1]);
