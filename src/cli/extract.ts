@@ -43,11 +43,7 @@ export const extractCommand: CliCommand = {
     }
     const { records, summary } = await extractBounces(parsed.inputs, { includeSoft: parsed.all });
     io.stdout.write(formatRecords(records, parsed.format));
-    let unreadable = false;
-    for (const { file, problem } of summary.problems) {
-      io.stderr.write(`smtp-diag extract: ${file}: ${problem}\n`);
-      if (/^cannot |read error/.test(problem)) unreadable = true;
-    }
-    return unreadable ? EXIT.inputError : EXIT.ok;
+    for (const { file, problem } of summary.problems) io.stderr.write(`smtp-diag extract: ${file}: ${problem}\n`);
+    return summary.problems.some((problem) => problem.unreadable) ? EXIT.inputError : EXIT.ok;
   },
 };

@@ -23,7 +23,7 @@ export const reportCommand: CliCommand = {
     const report = new BounceReport();
     const { summary } = await extractBounces(parsed.inputs, { onEvent: (event) => report.add(event) });
     io.stdout.write(report.toMarkdown(summary));
-    const unreadable = summary.problems.filter(({ problem }) => /^cannot |read error/.test(problem));
+    const unreadable = summary.problems.filter((problem) => problem.unreadable);
     for (const { file, problem } of unreadable) io.stderr.write(`smtp-diag report: ${file}: ${problem}\n`);
     return unreadable.length ? EXIT.inputError : EXIT.ok;
   },

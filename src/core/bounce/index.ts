@@ -14,12 +14,12 @@
 import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
 import { createClassifier } from './classify';
-import { BounceInput, ContentKind, ExtractionCancelled, decompressed, linesOf, openInputs, sniffKind } from './input';
+import { BounceInput, ContentKind, ExtractionCancelled, ProblemReporter, SkippedInput, decompressed, linesOf, openInputs, sniffKind } from './input';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
 
-export type { BounceInput } from './input';
+export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, Outcome } from './types';
 export { formatRecords, OUTPUT_FORMATS } from './format';
@@ -46,7 +46,7 @@ export interface ExtractSummary {
   /** Addresses that failed and later were delivered in the same input: left out of the records. */
   laterDelivered: string[];
   /** Inputs that gave nothing, with the reason: unreadable, binary, empty, corrupt. */
-  problems: { file: string; problem: string }[];
+  problems: SkippedInput[];
 }
 
 export interface ExtractResult {
@@ -60,7 +60,7 @@ const MAX_MESSAGE_BYTES = 64 << 20;
 export async function extractBounces(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractResult> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
   const aggregator = new BounceAggregator();
-  const problem = (file: string, text: string) => summary.problems.push({ file, problem: text });
+  const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
   const classify = createClassifier(options.policy);
   const take = (events: readonly BounceEvent[]) => {
     for (const event of events) {
@@ -102,7 +102,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       const zlibError = /^Z_/.test(String((error as NodeJS.ErrnoException).code ?? ''));
       problem(input.name, zlibError
         ? `read error: truncated or corrupt compressed data (${(error as Error).message}); the lines before it were scanned`
-        : `read error: ${(error as Error).message}`);
+        : `read error: ${(error as Error).message}`, true);
     }
   }
   summary.laterDelivered = aggregator.laterDelivered();
@@ -112,7 +112,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
 
 async function scan(
   name: string, kind: ContentKind, chunks: AsyncIterable<Buffer>, summary: ExtractSummary,
-  take: (events: readonly BounceEvent[]) => void, problem: (file: string, text: string) => void, signal?: AbortSignal,
+  take: (events: readonly BounceEvent[]) => void, problem: ProblemReporter, signal?: AbortSignal,
 ): Promise<void> {
   const countBytes = async function* () {
     for await (const chunk of chunks) { summary.bytes += chunk.length; yield chunk; }

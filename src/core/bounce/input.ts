@@ -13,8 +13,14 @@ export type BounceInput =
 
 export type ContentKind = 'log' | 'message' | 'mbox';
 
-/** Why an input gave nothing: shown to the user, never thrown. */
-export class InputProblem extends Error {}
+/** An input that gave nothing. `unreadable` (missing, no permission, read error) makes the CLI exit 1;
+ * binary, empty or oversized inputs are only reported. */
+export interface SkippedInput {
+  readonly file: string;
+  readonly problem: string;
+  readonly unreadable: boolean;
+}
+export type ProblemReporter = (file: string, problem: string, unreadable?: boolean) => void;
 
 /** Thrown when the caller's AbortSignal fires. */
 export class ExtractionCancelled extends Error {
@@ -27,7 +33,7 @@ export interface OpenedInput {
 }
 
 /** Expands paths (directories recursively, sorted) into one opened input per file. */
-export async function* openInputs(inputs: readonly BounceInput[], onProblem: (name: string, problem: string) => void): AsyncGenerator<OpenedInput> {
+export async function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter): AsyncGenerator<OpenedInput> {
   for (const input of inputs) {
     if ('text' in input) yield { name: input.name, chunks: Readable.from([Buffer.from(input.text, 'utf8')]) };
     else if ('stream' in input) yield { name: input.name, chunks: toBuffers(input.stream) };
@@ -39,12 +45,12 @@ async function* toBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerato
   for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
-async function* openPath(file: string, onProblem: (name: string, problem: string) => void): AsyncGenerator<OpenedInput> {
+async function* openPath(file: string, onProblem: ProblemReporter): AsyncGenerator<OpenedInput> {
   let stat;
   try {
     stat = await fs.stat(file);
   } catch (error) {
-    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
     return;
   }
   if (stat.isDirectory()) {
@@ -52,7 +58,7 @@ async function* openPath(file: string, onProblem: (name: string, problem: string
     try {
       entries = (await fs.readdir(file)).sort();
     } catch (error) {
-      onProblem(file, `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      onProblem(file, `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
       return;
     }
     for (const entry of entries) yield* openPath(path.join(file, entry), onProblem);
@@ -67,7 +73,7 @@ async function* openPath(file: string, onProblem: (name: string, problem: string
     const handle = await fs.open(file, 'r');
     await handle.close();
   } catch (error) {
-    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
     return;
   }
   // 64 KB chunks decode to strings V8 allocates in its young generation; bigger ones (up to about 1 MB) each get
