@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-/** The "SMTP Diagnostics" output channel, where features report what they did and what went wrong. */
+/** The "SMTP Diagnostics" output channel: the extension says there which version is active, in which VS Code. */
 export function createOutputLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel('SMTP Diagnostics', { log: true });
 }
