@@ -2,7 +2,8 @@
 // links. Nothing is looked up on hover: the network is touched only when the user clicks.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { domainTokenAt, escapeMarkdown } from '../core/mx';
+import { escapeMarkdown } from '../core/markdown';
+import { domainTokenAt } from '../core/mx';
 import { HOVER_LANGUAGES } from './codeHover';
 
 function commandLink(label: string, command: string, domain: string, tooltip: string): string {

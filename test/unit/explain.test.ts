@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { explainCode } from '../../src/core/knowledge';
 import type { CodeExplanation } from '../../src/core/knowledge/types';
-import { escapeMarkdown, renderExplanationMarkdown, renderExplanationText } from '../../src/core/explain/render';
+import { renderExplanationMarkdown, renderExplanationText } from '../../src/core/explain/render';
+import { escapeMarkdown } from '../../src/core/markdown';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 import { EXIT } from '../../src/cli/io';
 
@@ -14,7 +15,7 @@ describe('renderExplanationMarkdown / renderExplanationText', () => {
   it('renders every section of a full-depth entry in both forms', () => {
     const markdown = renderExplanationMarkdown(e);
     const text = renderExplanationText(e);
-    assert.match(markdown, /^# 5\\\.3\\\.2 — System not accepting network messages\n/);
+    assert.match(markdown, /^# 5\.3\.2 — System not accepting network messages\n/);
     assert.match(text, /^5\.3\.2 — System not accepting network messages\n=+\n/);
     for (const heading of HEADINGS) {
       assert.ok(markdown.includes(`## ${escapeMarkdown(heading)}\n`), `markdown: ${heading}`);
@@ -47,7 +48,7 @@ describe('renderExplanationMarkdown / renderExplanationText', () => {
     assert.doesNotMatch(markdown, /\[click\]\(command:/);
     assert.doesNotMatch(markdown, /<img|<script|<b>/);
     assert.doesNotMatch(markdown, /(?<!\\)\[a\](?!\\)/);
-    assert.match(markdown, /\\\[click\\\]\\\(command:workbench\\\.action\\\.terminal\\\.new\\\)/);
+    assert.match(markdown, /\\\[click\\\]\(command:workbench\.action\.terminal\.new\)/);
     assert.match(markdown, /&lt;script&gt;/);
     assert.match(markdown, /\\\*\\\*bold\\\*\\\*/);
   });

@@ -24,7 +24,7 @@ describe('hover card', () => {
     assert.equal(card.markdown.match(/^\*\*550 5\.3\.2\*\*/gm)?.length, 1, 'one card for both codes');
     assert.ok(card.markdown.includes(`[Full explanation of 5.3.2]${link(COMMANDS.explainCode, '5.3.2')}`));
     assert.ok(card.markdown.includes(`[Explain 550]${link(COMMANDS.explainCode, '550')}`));
-    assert.ok(card.markdown.includes(`[Look up MX for legacy\\-corp\\.example]${link(COMMANDS.lookupMx, 'legacy-corp.example')}`));
+    assert.ok(card.markdown.includes(`[Look up MX for legacy-corp.example]${link(COMMANDS.lookupMx, 'legacy-corp.example')}`));
   });
 
   it('explains dsn=5.3.2 alone, and a lone reply code', () => {

@@ -1,12 +1,8 @@
 // Markdown bounce report per domain and per code, for logs and bounce messages alike (like pflogsumm's bounce
 // sections). Text from the inputs is escaped: it is data, not Markdown.
+import { escapeMarkdown } from '../markdown';
 import type { ClassifiedEvent } from './types';
 import type { ExtractSummary } from './index';
-
-/** Escapes Markdown (and HTML) control characters in text that came from a log or a message. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`).replace(/\r?\n|\r/g, ' ');
-}
 
 /** How many "delivered after failing" addresses the report names before summing up the rest. */
 const LATER_DELIVERED_SHOWN = 20;

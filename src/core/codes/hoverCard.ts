@@ -3,7 +3,7 @@
 // tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
 import { explainCode } from '../knowledge';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
-import { escapeMarkdown } from '../explain/render';
+import { escapeMarkdown } from '../markdown';
 import { describeClass } from '../statusCode';
 import { codeAt } from './recognize';
 

@@ -1,6 +1,7 @@
 // Renders a CodeExplanation as Markdown (the read-only preview) and as plain text (the CLI).
 // Both walk the same section list, so the two outputs always carry the same content.
 import type { CodeExplanation } from '../knowledge/types';
+import { escapeMarkdown } from '../markdown';
 import { describeClass } from '../statusCode';
 
 interface Section {
@@ -42,11 +43,6 @@ function sectionsOf(e: CodeExplanation): Section[] {
   if (e.vendorNotes.length > 0) sections.push({ heading: 'Vendor-specific meanings', items: e.vendorNotes.map((v) => `${v.vendor}: ${v.note}`) });
   sections.push({ heading: 'References', items: e.references });
   return sections.filter((section) => (section.paragraphs?.length ?? 0) + (section.items?.length ?? 0) > 0);
-}
-
-/** Escapes text so Markdown shows it literally: no links, HTML, emphasis or command URIs. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => (char === '<' ? '&lt;' : char === '>' ? '&gt;' : char === '&' ? '&amp;' : `\\${char}`));
 }
 
 /** The full explanation as Markdown. All data text is escaped; the output holds no links. */

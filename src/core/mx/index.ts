@@ -7,6 +7,6 @@ export { lookupMx, describeDnsError } from './lookup';
 export { probeHost, probeDomain, probeTargets } from './probe';
 export { checkDomains, mapWithLimit, DEFAULT_CONCURRENCY } from './batch';
 export type { BatchOptions, DomainCheck } from './batch';
-export { bouncedDomainsReport, escapeMarkdown, inlineCode, mxReport, mxStatus, probeReport } from './report';
+export { bouncedDomainsReport, inlineCode, mxReport, mxStatus, probeReport } from './report';
 export type { AffectedDomain } from './report';
 export { withoutControls } from './text';

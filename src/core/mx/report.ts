@@ -1,6 +1,7 @@
 // Markdown reports of lookups, probes and batch checks. Names and banners come from DNS and remote servers:
 // they are data, so they go into code spans or escaped text, never into live Markdown or HTML.
 import type { DomainCheck } from './batch';
+import { escapeMarkdown } from '../markdown';
 import { withoutControls } from './text';
 import type { HostAddress, HostProbe, MxResult, ProbeResult } from './types';
 
@@ -13,11 +14,6 @@ export function inlineCode(text: string): string {
   const fence = '`'.repeat(longestRun + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-/** Escapes the characters that would make untrusted prose into links, emphasis, HTML or table cells (a `(` is inert once `[` is escaped). */
-export function escapeMarkdown(text: string): string {
-  return withoutControls(text).replace(/[\\`*_[\]<>|~]/g, (character) => `\\${character}`);
 }
 
 /** One short phrase for the state of a domain, used in tables and summaries. */
