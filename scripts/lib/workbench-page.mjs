@@ -25,22 +25,23 @@ export async function withWorkbench({ workspace = join(root, 'samples'), setting
   }
 }
 
-/** Opens a workspace file through Quick Open, as a user would. */
-export async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
+/** Opens a quick input with `shortcuts` (pressed in turn), types `text` and accepts the first match. */
+export async function pickInQuickInput(page, shortcuts, text) {
+  for (const shortcut of shortcuts) await page.keyboard.press(shortcut);
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(name);
+  await page.keyboard.type(text);
   await page.waitForTimeout(800);
   await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open, as a user would. */
+export async function openFile(page, name) {
+  await pickInQuickInput(page, ['Control+P'], name);
   await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
   await page.waitForTimeout(1500);
 }
 
 /** Runs a command from the Command Palette by its title. */
 export async function runCommand(page, title) {
-  await page.keyboard.press('Control+Shift+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(title);
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  await pickInQuickInput(page, ['Control+Shift+P'], title);
 }

@@ -5,7 +5,7 @@
 // npm test) it only checks, and writes no pictures.
 /* global document, getComputedStyle -- used inside page.$$eval / waitForFunction, which run in the browser */
 import { join } from 'node:path';
-import { openFile, root, withWorkbench } from '../lib/workbench-page.mjs';
+import { openFile, pickInQuickInput, root, withWorkbench } from '../lib/workbench-page.mjs';
 
 /** Theme colours of markup.deleted / markup.changed / markup.inserted (theme-defaults in VS Code 1.100). */
 const THEMES = [
@@ -25,12 +25,7 @@ const checkOnly = process.argv.includes('--check');
 /** Picks a colour theme as a user would (Ctrl+K Ctrl+T): code-server 4.100 does not apply workbench.colorTheme
  * from the profile's settings.json at start-up. */
 async function chooseTheme(page, name) {
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+T');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(name);
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  await pickInQuickInput(page, ['Control+K', 'Control+T'], name);
   await page.waitForFunction((themeFile) => document.querySelector('.monaco-workbench')?.className.includes(themeFile), name.includes('Dark') ? 'dark_modern' : 'light_modern');
 }
 

@@ -1,7 +1,7 @@
 // media/hover-5.3.2.png: the status-code hover on 5.3.2 in samples/maillog, in the real VS Code (code-server).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openFile, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
+import { openFile, pickInQuickInput, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
 
 // The cursor goes on "5.3.2" of "said: 550 5.3.2": line and column (1-based) taken from the sample itself.
 const lines = readFileSync(join(root, 'samples', 'maillog'), 'utf8').split('\n');
@@ -11,10 +11,7 @@ const column = lines[line].indexOf('said: 550 5.3.2') + 'said: 550 '.length + 2;
 // The hover opens below the line, where the sample leaves room for the whole card.
 await withWorkbench({ viewport: { width: 1280, height: 820 }, settings: { 'editor.hover.above': false } }, async (page) => {
   await openFile(page, 'maillog');
-  await page.keyboard.press('Control+G');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(`${line + 1}:${column + 1}`);
-  await page.keyboard.press('Enter');
+  await pickInQuickInput(page, ['Control+G'], `${line + 1}:${column + 1}`);
   await page.waitForTimeout(800);
   await runCommand(page, 'Show or Focus Hover');
   await page.waitForSelector('.monaco-hover .rendered-markdown', { state: 'visible', timeout: 20_000 });

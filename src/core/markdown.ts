@@ -3,6 +3,8 @@
 // (heading, quote, list). Reports open as Markdown source, so only what Markdown would act on is escaped: dots,
 // hyphens and parentheses inside a line stay readable.
 
+import { withoutControls } from './text';
+
 const INLINE = /[\\`*_[\]|~]/g; // escapes, code spans, emphasis, links and images ("(" is inert without "["), cells
 const HTML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 // Heading, list item, setext underline or ordered item: a marker followed by a space or the end ("5.3.2" is none).
@@ -10,10 +12,7 @@ const BLOCK_START = /^(\s*)(?:([#+\-=])|(\d{1,9})([.)]))(?=\s|$)/;
 
 /** Escapes Markdown and HTML syntax in untrusted text; line breaks become spaces, other control characters "?". */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\t]/g, ' ')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  return withoutControls(text.replace(/\r\n|[\r\n\t]/g, ' '))
     .replace(INLINE, (char) => `\\${char}`)
     .replace(/[<>&]/g, (char) => HTML[char])
     .replace(BLOCK_START, (_match, space: string, marker?: string, digits?: string, delimiter?: string) =>

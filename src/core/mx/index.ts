@@ -9,4 +9,4 @@ export { checkDomains, mapWithLimit, DEFAULT_CONCURRENCY } from './batch';
 export type { BatchOptions, DomainCheck } from './batch';
 export { bouncedDomainsReport, inlineCode, mxReport, mxStatus, probeReport } from './report';
 export type { AffectedDomain } from './report';
-export { withoutControls } from './text';
+export { withoutControls } from '../text';

@@ -2,7 +2,7 @@
 // explicit user action. Every host has a hard time limit; refusals, 554 greetings and silence are results, not throws.
 import * as net from 'node:net';
 import { lookupMx } from './lookup';
-import { withoutControls } from './text';
+import { withoutControls } from '../text';
 import { DEFAULT_PROBE_OPTIONS, DnsOptions, HostProbe, MxRecord, ProbeOptions, ProbeOutcome, ProbeResult, SmtpReply } from './types';
 
 /** Longest line and reply we keep: banners are data from strangers, never an unbounded buffer. */

@@ -2,7 +2,7 @@
 // they are data, so they go into code spans or escaped text, never into live Markdown or HTML.
 import type { DomainCheck } from './batch';
 import { escapeMarkdown } from '../markdown';
-import { withoutControls } from './text';
+import { withoutControls } from '../text';
 import type { HostAddress, HostProbe, MxResult, ProbeResult } from './types';
 
 const MAX_SHOWN = 200;
