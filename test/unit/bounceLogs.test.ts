@@ -69,6 +69,19 @@ describe('log recognizers', () => {
     assert.match(events[0].diagnostic, /^retry timeout exceeded; line 1: SMTP error/);
   });
 
+  it('Exim 4.9x: the diagnostic is the failure text, without the R= T= H= X= CV= DN= fields or the parent address', async () => {
+    const { records } = await extractBounces([{ name: 'mainlog', text: [
+      '2026-11-27 10:00:01 1tGxyz-000ABC-12 ** bad@example.net R=dnslookup T=remote_smtp H=mx.example.net [192.0.2.25]:25 X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="C=US, CN=mx.example.net": SMTP error from remote mail server after RCPT TO:<bad@example.net>: 550 5.1.1 <bad@example.net>: Recipient address rejected: User unknown',
+      '2026-11-27 10:00:02 1tGxyz-000ABC-13 ** old@example.net <orig@example.net> F=<sender@example.org> R=dnslookup T=remote_smtp H=mx2.example.net [192.0.2.26]: SMTP error from remote mail server after end of data: 550 5.7.1 Message rejected',
+      '2026-11-27 10:00:03 1tGxyz-000ABC-14 ** nohost@example.invalid: Unrouteable address',
+    ].join('\n') }], { includeSoft: true });
+    assert.deepEqual(records.map((record) => [record.address, record.remoteMta, record.diagnostic]), [
+      ['bad@example.net', 'mx.example.net [192.0.2.25]', 'SMTP error from remote mail server after RCPT TO:<bad@example.net>: 550 5.1.1 <bad@example.net>: Recipient address rejected: User unknown'],
+      ['nohost@example.invalid', null, 'Unrouteable address'],
+      ['old@example.net', 'mx2.example.net [192.0.2.26]', 'SMTP error from remote mail server after end of data: 550 5.7.1 Message rejected'],
+    ]);
+  });
+
   it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async () => {
     const events: ClassifiedEvent[] = [];
     await extractBounces([{ path: path.join(CORPUS_DIR, 'logs', 'exim-testsuite', '0612.log') }], { onEvent: (event) => events.push(event) });

@@ -15,13 +15,28 @@ const HOST_ERROR = /^H=(\S+(?: \[[^\]]+\])?)[^:]*: (SMTP error from remote mail 
 const MAX_PENDING = 50_000;
 const OUTCOME: Readonly<Record<string, Outcome>> = { '**': 'failed', '==': 'deferred', '=>': 'delivered', '->': 'delivered', '*>': 'delivered' };
 
-/** Splits "addr <parent> R=… T=… : text" into its address and the failure text. */
-function splitRest(rest: string): { recipient: string; parent?: string; text: string } {
+/** One of the fields Exim writes between the address and the failure text: R=router, T=transport, H=host [ip]:port,
+ * X=cipher, CV=yes, DN="…". Group 1 is the colon that ends the run of fields, when this field is the last. */
+const FIELD = /\s*[A-Z][A-Za-z]*=(?:"[^"]*"|\S*?)(?: \[[^\]]*\](?::\d+)?\*?)?(:?)(?=\s|$)/y;
+
+/** The failure text after Exim's fields ("R=dnslookup T=remote_smtp H=mx [192.0.2.1] CV=yes: SMTP error …"), so
+ * a record shows the remote server's words; the text unchanged when it does not start with fields. */
+function withoutFields(text: string): string {
+  FIELD.lastIndex = 0;
+  for (let field = FIELD.exec(text); field; field = FIELD.exec(text)) {
+    if (field[1]) return text.slice(FIELD.lastIndex).trim();
+  }
+  return text;
+}
+
+/** Splits "addr <parent> R=… T=… : text" (older Exim) or "addr <parent> R=… H=…: text" into its address and the
+ * failure text. */
+function splitRest(rest: string): { recipient: string; text: string } {
   const recipient = /^(\S+?):?(?:\s|$)/.exec(rest)?.[1] ?? '';
-  const parent = /^\S+ <([^>]+)>/.exec(rest)?.[1];
   const separator = rest.indexOf(' : ');
-  const text = separator >= 0 ? rest.slice(separator + 3) : rest.slice(recipient.length).replace(/^:\s*/, '');
-  return { recipient, parent, text: text.trim() };
+  if (separator >= 0) return { recipient, text: rest.slice(separator + 3).trim() };
+  const afterAddress = rest.slice(recipient.length).replace(/^:\s*/, '').replace(/^\s*<[^>]*>/, '').trim();
+  return { recipient, text: withoutFields(afterAddress) };
 }
 
 export const eximRecognizer: LogRecognizer = {
