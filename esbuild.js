@@ -1,4 +1,5 @@
 // Bundles the extension and the CLI. `--production` minifies and drops sourcemaps; `--watch` rebuilds on change.
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -21,6 +22,9 @@ const problemReporter = {
   },
 };
 
+/** postal-mime's part decoders get a Blob that only joins bytes (src/core/bounce/bytesBlob.ts says why). */
+const inject = [path.join(__dirname, 'src', 'core', 'bounce', 'bytesBlob.ts')];
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -31,6 +35,7 @@ const common = {
   sourcesContent: false,
   logLevel: 'silent',
   plugins: [problemReporter],
+  inject,
 };
 
 const targets = [
@@ -49,7 +54,11 @@ async function main() {
   if (results.some((result) => result.errors.length > 0)) process.exitCode = 1;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { inject };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

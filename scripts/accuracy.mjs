@@ -3,12 +3,15 @@
 //   - log lines vs expected-logs.tsv (class=hard: permanent failures of outbound mail), per file and line.
 // Prints precision/recall per MTA format and overall, then every disagreement with our reason and Sisimai's.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CORPUS_DIR, ROOT } from './lib/paths.mjs';
 
 const bundle = join(ROOT, 'out', 'accuracy-engine.cjs');
-buildSync({ entryPoints: [join(ROOT, 'src', 'core', 'bounce', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+// Bundled as the CLI and the extension are, with the same injected Blob (esbuild.js).
+const { inject } = createRequire(import.meta.url)(join(ROOT, 'esbuild.js'));
+buildSync({ entryPoints: [join(ROOT, 'src', 'core', 'bounce', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error', inject });
 const { extractBounces } = (await import(bundle)).default;
 
 function readTsv(name) {
