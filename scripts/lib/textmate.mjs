@@ -28,11 +28,15 @@ function onigLib() {
   return onigLoaded;
 }
 
+/** An injection into text.log that never matches: what any injection costs the log grammar, whatever its rules. */
+const EMPTY_INJECTION = { scopeName: 'text.log.empty-injection', injectionSelector: 'L:text.log -string -comment', patterns: [{ match: '(?!)' }] };
+
 /**
  * A registry like VS Code's: our contributed grammars (with their injectTo), plus the built-in log grammar when
- * `withBuiltinLog` is set. `ownInjections: false` leaves our injection out, to measure the log grammar alone.
+ * `withBuiltinLog` is set. `ownInjections: false` leaves our injection out, to measure the log grammar alone;
+ * `emptyInjection: true` injects a rule that never matches instead, to measure the injection mechanism alone.
  */
-export function createRegistry({ withBuiltinLog = false, ownInjections = true } = {}) {
+export function createRegistry({ withBuiltinLog = false, ownInjections = true, emptyInjection = false } = {}) {
   const contributed = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.grammars;
   const paths = new Map(contributed.map((grammar) => [grammar.scopeName, join(ROOT, grammar.path)]));
   if (withBuiltinLog) paths.set('text.log', builtinLogGrammar());
@@ -40,9 +44,11 @@ export function createRegistry({ withBuiltinLog = false, ownInjections = true } 
   for (const grammar of ownInjections ? contributed : []) {
     for (const target of grammar.injectTo ?? []) injections.set(target, [...(injections.get(target) ?? []), grammar.scopeName]);
   }
+  if (emptyInjection) injections.set('text.log', [EMPTY_INJECTION.scopeName]);
   return new textmate.Registry({
     onigLib: onigLib(),
     loadGrammar: async (scopeName) => {
+      if (scopeName === EMPTY_INJECTION.scopeName) return textmate.parseRawGrammar(JSON.stringify(EMPTY_INJECTION), 'empty.json');
       const path = paths.get(scopeName);
       return path ? textmate.parseRawGrammar(readFileSync(path, 'utf8'), path) : null;
     },
