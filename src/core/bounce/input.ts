@@ -32,7 +32,8 @@ export interface OpenedInput {
   readonly chunks: AsyncIterable<Buffer>;
 }
 
-/** Stream chunk size for files bigger than WHOLE_READ_BYTES. */
+/** A file bigger than WHOLE_READ_BYTES is read in READ_BYTES blocks and decoded in CHUNK_BYTES pieces. */
+const READ_BYTES = 1 << 19;
 const CHUNK_BYTES = 1 << 16;
 /** Files up to this size are read in one call (a blocking read this small takes well under a millisecond). */
 const WHOLE_READ_BYTES = CHUNK_BYTES;
@@ -96,9 +97,17 @@ async function* openPath(file: string, onProblem: ProblemReporter): AsyncGenerat
     onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
     return;
   }
-  // 64 KB chunks decode to strings V8 allocates in its young generation; bigger ones (up to about 1 MB) each get
-  // pages of their own, which made decoding a log several times slower and its memory larger.
-  yield { name: file, chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES }) };
+  // Read in 512 KB blocks (fewer trips to the thread pool: 15 % less time on the benchmark log), passed on in 64 KB
+  // pieces: those decode to strings V8 allocates in its young generation, while bigger ones (up to about 1 MB) each
+  // get pages of their own, which made decoding a log several times slower and its memory larger.
+  yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })) };
+}
+
+/** The chunks cut to at most CHUNK_BYTES each, without copying. */
+async function* inPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    for (let start = 0; start < chunk.length; start += CHUNK_BYTES) yield chunk.subarray(start, start + CHUNK_BYTES);
+  }
 }
 
 /** Decompresses gzip content (detected by its magic bytes, whatever the file name), passes anything else through. */
