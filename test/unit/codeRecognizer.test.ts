@@ -45,6 +45,9 @@ describe('status-code recognizer', () => {
       ['H=(x) [192.0.2.7]:41556 I=[10.0.0.1]:25: 535 Incorrect authentication data', ['535 → 535 server-reply']],
       ['rejected RCPT <u@test.ex>: 599 5.2.3 Main and extended code', ['5.2.3 → 5.2.3 bare']],
       ['Diagnostic-Code: X-Unix; 255', []],
+      // Sendmail's rejection of a command; the Mail Log grammar colours the same key (syntaxes/smtp-log.tmLanguage.json).
+      ['sendmail[2101]: x1: ruleset=check_rcpt, arg1=<a@example.com>, relay=[192.0.2.1], reject=550 5.7.1 <a@example.com>... Relaying denied',
+        ['550 5.7.1 → 550 5.7.1 server-reply']],
     ];
     for (const [line, expected] of cases) {
       it(JSON.stringify(line.slice(0, 70)), () => assert.deepEqual(describe_(line), expected));

@@ -50,7 +50,7 @@ const BARE_ENHANCED_BEFORE = /(?:^\s*|[:;([<"',>-]\s*|\b(?:code|status|dsn|error
 // types are not SMTP replies (`X-Unix; 255` is an exit status).
 const DIAGNOSTIC_BEFORE = /\bsmtp\s*;\s*$/i;
 // Keys whose value is a status code; every other `key=550` (delay, size, nrcpt, pid…) is not one.
-const CODE_KEY_BEFORE = /\b(dsn|reply|code|smtpcode|status|stat)=$/i;
+const CODE_KEY_BEFORE = /\b(dsn|reply|reject|code|smtpcode|status|stat)=$/i;
 // Units after a number: "550 ms", "250 bytes" are measures, not replies.
 const UNIT_AFTER = /^\s*(?:ms|msec|s|sec|secs|seconds|minutes|mins|hours|days|bytes|[kmg]i?b|kbytes|percent|%)(?![\w-])/i;
 
