@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { codeAt, CodeMention, findCodes } from '../../src/core/codes/recognize';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CODE_KEYS, codeAt, CodeMention, findCodes } from '../../src/core/codes/recognize';
 import { dsnFieldRecall, logKeyRecall, readLabelledSet, scoreLabelledSet } from '../helpers/codeAccuracy';
 
 /** "550-5.1.1 → 550 5.1.1 server-reply" per mention: the text its range covers, its codes and its context. */
@@ -49,6 +51,14 @@ describe('status-code recognizer', () => {
       ['sendmail[2101]: x1: ruleset=check_rcpt, arg1=<a@example.com>, relay=[192.0.2.1], reject=550 5.7.1 <a@example.com>... Relaying denied',
         ['550 5.7.1 → 550 5.7.1 server-reply']],
     ];
+    it('knows the same code keys (dsn=, reject=, …) as the Mail Log grammar colours', () => {
+      const grammar = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'syntaxes', 'smtp-log.tmLanguage.json'), 'utf8'));
+      const lists = [...(grammar.repository['status-codes'].match as string).matchAll(/\(\?<=(dsn=[^)]*)\)/g)].map((match) => match[1]);
+      assert.ok(lists.length > 0);
+      for (const list of lists) {
+        assert.deepEqual([...new Set(list.split('|').map((key) => key.replace(/=$/, '').toLowerCase()))].sort(), [...CODE_KEYS].sort());
+      }
+    });
     for (const [line, expected] of cases) {
       it(JSON.stringify(line.slice(0, 70)), () => assert.deepEqual(describe_(line), expected));
     }

@@ -49,8 +49,10 @@ const BARE_ENHANCED_BEFORE = /(?:^\s*|[:;([<"',>-]\s*|\b(?:code|status|dsn|error
 // The DSN field `Diagnostic-Code: smtp; …`, or a bare `smtp;` as Exchange and qmail write it. Other diagnostic
 // types are not SMTP replies (`X-Unix; 255` is an exit status).
 const DIAGNOSTIC_BEFORE = /\bsmtp\s*;\s*$/i;
-// Keys whose value is a status code; every other `key=550` (delay, size, nrcpt, pid…) is not one.
-const CODE_KEY_BEFORE = /\b(dsn|reply|reject|code|smtpcode|status|stat)=$/i;
+/** Keys whose value is a status code; every other `key=550` (delay, size, nrcpt, pid…) is not one. The Mail Log
+ * grammar's status-codes rule lists the same keys; a unit test keeps the two lists equal. */
+export const CODE_KEYS = ['dsn', 'reply', 'reject', 'code', 'smtpcode', 'status', 'stat'] as const;
+const CODE_KEY_BEFORE = new RegExp(`\\b(${CODE_KEYS.join('|')})=$`, 'i');
 // Units after a number: "550 ms", "250 bytes" are measures, not replies.
 const UNIT_AFTER = /^\s*(?:ms|msec|s|sec|secs|seconds|minutes|mins|hours|days|bytes|[kmg]i?b|kbytes|percent|%)(?![\w-])/i;
 
