@@ -8,6 +8,7 @@ export const COMMANDS = {
   lookupMx: 'smtpDiagnostics.lookupMx',
   probeSmtp: 'smtpDiagnostics.probeSmtp',
   checkBouncedDomains: 'smtpDiagnostics.checkBouncedDomains',
+  openCompressedLog: 'smtpDiagnostics.openCompressedLog',
 } as const;
 
 /** Setting names under the `smtpDiagnostics.` prefix, as contributed in `contributes.configuration`. */

@@ -9,6 +9,7 @@ import { registerLookupMx } from './features/lookupMx';
 import { registerProbeSmtp } from './features/probeSmtp';
 import { registerCheckBouncedDomains } from './features/checkBouncedDomains';
 import { registerAddressHover } from './features/addressHover';
+import { registerOpenCompressedLog } from './features/openCompressedLog';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLog();
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerProbeSmtp());
   context.subscriptions.push(registerCheckBouncedDomains());
   context.subscriptions.push(registerAddressHover());
+  context.subscriptions.push(registerOpenCompressedLog());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);
 }
 

@@ -2,6 +2,7 @@
 // active editor's current text, unsaved edits included. Shared by extractHardBounces and bounceReport.
 import * as vscode from 'vscode';
 import type { BounceInput } from '../core/bounce';
+import { DECOMPRESSED_SCHEME } from './openCompressedLog';
 
 /** The inputs for a command invoked as (uri?, uris?); undefined when there is nothing to read. */
 export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ inputs: BounceInput[]; label: string } | undefined> {
@@ -17,5 +18,7 @@ export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ 
   }
   const document = vscode.window.activeTextEditor?.document;
   if (!document) return undefined;
-  return { inputs: [{ name: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString(), text: document.getText() }], label: vscode.workspace.asRelativePath(document.uri) };
+  // A decompressed log is named by its compressed file: records then point at maillog.2.gz, line for line.
+  const source = document.uri.scheme === DECOMPRESSED_SCHEME ? vscode.Uri.parse(document.uri.query, true) : document.uri;
+  return { inputs: [{ name: source.scheme === 'file' ? source.fsPath : source.toString(), text: document.getText() }], label: vscode.workspace.asRelativePath(source) };
 }
