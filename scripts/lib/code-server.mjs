@@ -54,18 +54,27 @@ async function waitForHealthy(url, child, timeoutMs) {
   throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms`);
 }
 
+/** With `trusted: false`, workspace trust is on and the workspace opens in restricted mode, without asking. */
+const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /**
  * Starts code-server for `workspace` with a fresh profile. Returns its URL, the server log path and stop().
- * `settings` are merged into the profile's user settings; `port` defaults to a free one.
+ * `settings` are merged into the profile's user settings; `port` defaults to a free one. `trusted: false` opens the
+ * workspace in restricted mode (workspace trust), as a folder from an unknown source opens.
  */
-export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort } = {}) {
+export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort, trusted = true } = {}) {
   const entry = ensureCodeServer();
   const profile = mkdtempSync(join(tmpdir(), 'smtp-diag-vscode-'));
   const userDataDir = join(profile, 'user-data');
   const extensionsDir = join(profile, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...(trusted ? {} : RESTRICTED_SETTINGS), ...settings }, null, 2));
   const port = requestedPort ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logPath = join(logDir ?? profile, 'code-server.log');
@@ -73,7 +82,7 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
   const child = spawn(process.execPath, [
     entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--disable-getting-started-override',
     workspace,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
   child.stdout.pipe(log, { end: false });

@@ -24,8 +24,11 @@ export async function run(): Promise<void> {
   console.log(`Integration suite in VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, Node ${process.version})`);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: ConsoleReporter });
   const only = process.env.SMTP_DIAG_TEST_FILTER;
+  // The runner opens the workspace twice: trusted for the suite, in restricted mode for *.restricted.test.js.
+  const restricted = !vscode.workspace.isTrusted;
+  console.log(`Workspace ${restricted ? 'in restricted mode (untrusted)' : 'trusted'}`);
   for (const file of fs.readdirSync(__dirname).sort()) {
-    if (file.endsWith('.test.js') && (!only || file.includes(only))) mocha.addFile(path.join(__dirname, file));
+    if (file.endsWith('.test.js') && file.endsWith('.restricted.test.js') === restricted && (!only || file.includes(only))) mocha.addFile(path.join(__dirname, file));
   }
   const counts = await new Promise<{ passed: number; failed: number; skipped: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, skipped: runner.stats?.pending ?? 0 }));
