@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { ExtractionCancelled, extractBounces } from '../core/bounce';
 import { BounceReport } from '../core/bounce/report';
-import { bounceInputsFor } from './bounceInputs';
-import { currentBouncePolicy } from './bouncePolicySetting';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 export function registerBounceReport(): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.showBounceReport, async (uri?: unknown, uris?: unknown) => {

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { ExtractionCancelled, extractBounces } from '../core/bounce';
 import { bouncedDomainsReport, checkDomains, HostProbe, MxResult, parseDomain } from '../core/mx';
-import { bounceInputsFor } from './bounceInputs';
-import { currentBouncePolicy } from './bouncePolicySetting';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 import { openMarkdownReport, readMxSettings, withCancellableProgress } from './lookupMx';
 
 export interface BouncedDomain {

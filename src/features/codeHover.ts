@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { hoverCardAt } from '../core/codes/hoverCard';
-import { currentBouncePolicy } from './bouncePolicySetting';
+import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 /** Our grammar languages (mail logs, bounce messages) and VS Code's built-in log and plain-text documents. */
 export const HOVER_LANGUAGES = ['smtp-log', 'eml', 'log', 'plaintext'] as const;

@@ -5,7 +5,7 @@ import { COMMANDS } from '../contributions';
 import { codeAt } from '../core/codes/recognize';
 import { renderExplanationMarkdown } from '../core/explain/render';
 import { canonicalCode, explainCode, listCodes } from '../core/knowledge';
-import { currentBouncePolicy } from './bouncePolicySetting';
+import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 /** Virtual documents `smtp-diagnostics:/5.3.2.md`: generated on demand, never written to disk, never editable. */
 const EXPLANATION_SCHEME = 'smtp-diagnostics';

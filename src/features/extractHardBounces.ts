@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS, SETTINGS, SETTINGS_PREFIX } from '../contributions';
 import { BounceRecord, ExtractionCancelled, extractBounces, formatRecords, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
-import { bounceInputsFor } from './bounceInputs';
-import { currentBouncePolicy } from './bouncePolicySetting';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 const LANGUAGE: Readonly<Record<OutputFormat, string>> = { text: 'plaintext', csv: 'plaintext', json: 'json' };
 

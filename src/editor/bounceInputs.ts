@@ -1,8 +1,8 @@
-// What the bounce commands read: the URIs they were given (Explorer selection or a caller's argument) or the
-// active editor's current text, unsaved edits included. Shared by extractHardBounces and bounceReport.
+// What the bounce commands of src/features/ read: the URIs they were given (Explorer selection or a caller's
+// argument) or the active editor's current text, unsaved edits included.
 import * as vscode from 'vscode';
 import type { BounceInput } from '../core/bounce';
-import { DECOMPRESSED_SCHEME } from './openCompressedLog';
+import { DECOMPRESSED_SCHEME } from '../features/openCompressedLog';
 
 /** The inputs for a command invoked as (uri?, uris?); undefined when there is nothing to read. */
 export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ inputs: BounceInput[]; label: string } | undefined> {
