@@ -2,8 +2,12 @@
 import { domainToUnicode } from 'node:url';
 
 const ADDRESS = /^(?:[^\s<>@"(),;:]+|"[^"\r\n]+")@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
-/** A mailbox anywhere in running text; the local part excludes quotes and brackets. */
-export const ADDRESS_IN_TEXT = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+/**
+ * A mailbox anywhere in running text; the local part excludes quotes and brackets. It starts only where a run of
+ * local-part characters starts: tried from every character of a long run without "@" (a base64 or junk line of
+ * 200,000 characters), the search took time in the square of the run's length, half a minute for that line.
+ */
+export const ADDRESS_IN_TEXT = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 
 /**
  * The canonical form of an address, or undefined when the text is not one: brackets, "rfc822;" and trailing dots
@@ -11,7 +15,9 @@ export const ADDRESS_IN_TEXT = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[
  */
 export function normalizeAddress(raw: string): string | undefined {
   let text = raw.trim().replace(/^(?:rfc822|utf-8|x400)\s*;\s*/i, '').trim();
-  text = text.replace(/^<+/, '').replace(/[>.,;:]+$/, '').replace(/^mailto:/i, '');
+  // The trailing run starts only where a run starts: tried from every character of a long run (a line of dots),
+  // the search took time in the square of its length.
+  text = text.replace(/^<+/, '').replace(/(?<![>.,;:])[>.,;:]+$/, '').replace(/^mailto:/i, '');
   if (!ADDRESS.test(text)) return undefined;
   const at = text.lastIndexOf('@');
   const domain = text.slice(at + 1).toLowerCase();

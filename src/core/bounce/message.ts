@@ -50,8 +50,14 @@ function explanation(text: string): string {
   return cut ? text.slice(0, cut.index) : text;
 }
 
-/** An address that opens a line ("  user@example.com", "<user@example.com>:", "user@x on <date>"). */
-const ANCHOR = /^\s*(?:[-*>•]+\s*|(?:(?:final-|original-)?recipient(?: address)?|to|rcpt to|address|failed recipient|addressed to)\s*:?\s*)?["']?<?([^\s<>"',;:()]+@[^\s<>"',;:()]+?)>?["']?\s*(?::.*|\.\.\..*|\s+on\s.*|\s+\(.*|\s+-\s.*|\.|,|;)?\s*$/i;
+/**
+ * An address that opens a line ("  user@example.com", "<user@example.com>:", "user@x on <date>"). Written so that
+ * no character can be taken by two neighbouring parts, which on a long run of that character made the search take
+ * time in the square (or cube) of the run's length: the bullet run is taken whole or not at all (look-ahead and
+ * back-reference), "@" is in neither part of the address, and runs of spaces meet only across a required
+ * character (hence the look-behinds for " on", " (", " - ").
+ */
+const ANCHOR = /^\s*(?:(?=(?<bullets>[-*>•]+))\k<bullets>\s*|(?:(?:final-|original-)?recipient(?: address)?|to|rcpt to|address|failed recipient|addressed to)\s*(?::\s*)?)?["']?<?(?<address>[^\s<>"',;:()@]+@[^\s<>"',;:()@]+?)>?["']?(?:\s*(?::.*|\.\.\..*|(?<=\s)on\s.*|(?<=\s)\(.*|(?<=\s)-\s.*|[.,;]))?\s*$/i;
 
 /** Recipients and their failure text from a body without a delivery-status part. */
 function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address: string; diagnostic: string }[] {
@@ -59,7 +65,7 @@ function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address:
   let anchors: { address: string; index: number; quoted: boolean }[] = [];
   lines.forEach((line, index) => {
     const match = ANCHOR.exec(line);
-    const address = match ? normalizeAddress(match[1]) : undefined;
+    const address = match?.groups ? normalizeAddress(match.groups.address) : undefined;
     // "To: a@b" usually quotes the original message's header: used only when nothing better names a recipient.
     if (address) anchors.push({ address, index, quoted: /^\s*to\s*:/i.test(line) });
   });

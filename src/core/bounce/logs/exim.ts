@@ -10,7 +10,9 @@ import { LineSource, LogRecognizer, NOTHING } from './recognizer';
 
 const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?) (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\*\*|==|=>|->|\*>) )?(.*)$/;
 const HOST = / H=(\S+(?: \[[^\]]+\])?)/;
-const HOST_ERROR = /^H=(\S+(?: \[[^\]]+\])?)[^:]*: (SMTP error from remote mail server .*)$/;
+// Bounded: the host and the text after it overlap, and on a long token without the error text the search took
+// time in the square of its length. A host name has at most 253 characters.
+const HOST_ERROR = /^H=(\S{1,255}(?: \[[^\]]{1,64}\])?)[^:]{0,255}: (SMTP error from remote mail server .*)$/;
 /** Host errors kept per message ID, bounded so a log of messages that never fail cannot grow memory. */
 const MAX_PENDING = 50_000;
 const OUTCOME: Readonly<Record<string, Outcome>> = { '**': 'failed', '==': 'deferred', '=>': 'delivered', '->': 'delivered', '*>': 'delivered' };

@@ -5,7 +5,9 @@ import { ADDRESS_IN_TEXT, normalizeAddress } from '../address';
 import { enhancedCodeIn } from '../classify';
 import { LineSource, LogRecognizer, syslogDate } from './recognizer';
 
-const REPLY_FIRST = /^\s*(?:<<<|>>>|<-|->|\d{3}-)?\s*([45]\d\d)[ -](.*)$/;
+// The space after a transcript marker is matched only after one: two optional runs of spaces side by side took
+// time in the square of the run's length on a line of spaces (10 s for 100,000).
+const REPLY_FIRST = /^\s*(?:(?:<<<|>>>|<-|->|\d{3}-)\s*)?([45]\d\d)[ -](.*)$/;
 const AFTER_RCPT = /RCPT TO:?\s*<([^>]+)>[^0-9]{0,40}?\b([45]\d\d)[ -](.*)$/i;
 
 export const genericRecognizer: LogRecognizer = {
