@@ -28,16 +28,21 @@ function decode(content: ArrayBuffer | Uint8Array | string): string {
   return typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content);
 }
 
-/** Bare-CR files (old Mac) confuse every MIME parser; they become LF here. */
+/** Bare-CR files (old Mac) confuse every MIME parser; they become LF here (CRLF stays one line end, as LF). */
 function normalizeNewlines(bytes: Uint8Array): Uint8Array {
   if (!bytes.includes(13)) return bytes;
-  const out: number[] = [];
-  for (let index = 0; index < bytes.length; index++) {
-    const byte = bytes[index];
-    out.push(byte === 13 ? 10 : byte);
-    if (byte === 13 && bytes[index + 1] === 10) index++;
+  // Copied between line ends in runs, not byte by byte.
+  const out = new Uint8Array(bytes.length);
+  let written = 0;
+  let from = 0;
+  for (let cr = bytes.indexOf(13); cr >= 0; cr = bytes.indexOf(13, from)) {
+    out.set(bytes.subarray(from, cr), written);
+    written += cr - from;
+    out[written++] = 10;
+    from = bytes[cr + 1] === 10 ? cr + 2 : cr + 1;
   }
-  return Uint8Array.from(out);
+  out.set(bytes.subarray(from), written);
+  return out.slice(0, written + bytes.length - from);
 }
 
 /** Plain text of an HTML body, good enough for wording and addresses. */
