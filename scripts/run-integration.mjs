@@ -17,6 +17,9 @@ if (!args.includes('--no-build')) {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], { cwd: root, stdio: 'inherit' });
 }
 
+// The extension host inherits code-server's environment: this is how the suite learns the filter.
+process.env.SMTP_DIAG_TEST_FILTER = filter ?? '';
+
 // The suite runs twice: in a trusted workspace (every test file but *.restricted.test.js), then in a workspace
 // opened in restricted mode (only those), as an untrusted folder opens. The suite picks its files by the mode.
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -36,8 +39,6 @@ async function runSuite({ trusted }) {
   const evidenceDir = join(root, 'test-results', `integration-${trusted ? '' : 'restricted-'}${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(evidenceDir, { recursive: true });
 
-  // The extension host inherits code-server's environment: this is how the suite learns the filter.
-  process.env.SMTP_DIAG_TEST_FILTER = filter ?? '';
   const server = await startCodeServer({ workspace, logDir: evidenceDir, trusted });
   const browser = await launchChromium();
   let result = { passed: 0, failed: 0, skipped: 0 };
