@@ -121,6 +121,10 @@ const logKey = readTsv('expected-logs.tsv');
 const logFiles = [...new Set(logKey.map((row) => row.file))];
 const logGroups = new Map();
 const logDisagreements = [];
+// Every key row, whatever its class, against the outcome we give the same line and recipient.
+const OUTCOME_OF_CLASS = { hard: 'failed', 'bounced-4xx': 'failed', 'bounced-nocode': 'failed', soft: 'deferred', 'reject-inbound': 'rejected-inbound' };
+const classRows = new Map();
+const notInKey = [];
 let suppression = 0;
 for (const file of logFiles) {
   const events = [];
@@ -140,9 +144,31 @@ for (const file of logFiles) {
     else { g.fp++; logDisagreements.push(`FP ${file}:${event.line} ${event.address} ${event.status ?? event.reply} "${event.diagnostic.slice(0, 120)}"`); }
   }
   for (const id of expected) if (!found.has(id)) { g.fn++; logDisagreements.push(`FN ${file}:${id.replace('\t', ' ')}`); }
+  const ours = new Map(events.filter((event) => event.outcome !== 'delivered').map((event) => [key(event.line, event.address), event]));
+  const listed = new Set();
+  for (const row of logKey.filter((candidate) => candidate.file === file)) {
+    const counts = classRows.get(row.class) ?? { rows: 0, same: 0, other: [], missing: [] };
+    classRows.set(row.class, counts);
+    const id = key(row.line, row.recipient);
+    listed.add(id);
+    const event = ours.get(id);
+    counts.rows++;
+    if (!event) counts.missing.push(`${file}:${row.line} ${row.recipient}`);
+    else if (event.outcome !== OUTCOME_OF_CLASS[row.class]) counts.other.push(`${file}:${row.line} ${row.recipient} (ours: ${event.outcome})`);
+    else counts.same++;
+  }
+  for (const [id, event] of ours) if (!listed.has(id)) notInKey.push(`${event.outcome} ${file}:${id.replace('\t', ' ')} "${event.diagnostic.slice(0, 80)}"`);
 }
 const logTotal = table('Logs: permanent failures of outbound mail vs expected-logs.tsv (class=hard)', logGroups);
 console.log(`  (suppression list from these logs, by our reason-based policy: ${suppression} addresses)`);
+console.log('\nLogs: every row of expected-logs.tsv by class (same outcome at the same line and recipient)');
+for (const [name, counts] of classRows) {
+  console.log(`  ${name.padEnd(16)} ${String(counts.rows).padStart(4)} rows ${String(counts.same).padStart(4)} same ${String(counts.other.length).padStart(3)} other outcome ${String(counts.missing.length).padStart(3)} missing`);
+  for (const line of [...counts.other, ...counts.missing]) console.log(`    ${line}`);
+}
+// The key lists Postfix's NOQUEUE rejects only; rejects after a queue ID, milters' and Exim's are reported too.
+console.log(`  events the key does not list (${notInKey.length}; rejected-inbound: other servers' mail this server refused):`);
+for (const line of notInKey) console.log(`    ${line}`);
 
 console.log(`\nDisagreements with Sisimai (${disagreements.length}):`);
 for (const { text } of disagreements) console.log(`  ${text}`);

@@ -82,6 +82,58 @@ describe('log recognizers', () => {
     ]);
   });
 
+  it('Exim logging to syslog: with and without its own time stamp after "exim[pid]: "', async () => {
+    assert.deepEqual(await eventsOf([
+      'Nov 27 10:00:01 mail exim[4711]: 2026-11-27 10:00:01 1tGxyz-000ABC-12 ** bad@example.net R=dnslookup T=remote_smtp H=mx.example.net [192.0.2.25]: SMTP error from remote mail server after RCPT TO:<bad@example.net>: 550 5.1.1 User unknown',
+      'Nov 27 10:00:02 mail exim4[4712]: 1tGxyz-000ABC-13 == later@example.net R=dnslookup T=remote_smtp defer (-44) H=mx.example.net [192.0.2.25]: SMTP error from remote mail server after RCPT TO:<later@example.net>: 451 4.7.1 Greylisted',
+    ].join('\n')), [
+      ['exim', 'failed', 'bad@example.net', '5.1.1', 'hard'],
+      ['exim', 'deferred', 'later@example.net', '4.7.1', 'soft'],
+    ]);
+    const events: ClassifiedEvent[] = [];
+    await extractBounces([{ name: 'syslog', text: 'Nov 27 10:00:02 mail exim4[4712]: 1tGxyz-000ABC-13 == later@example.net: 451 4.7.1 Greylisted\n' }], { onEvent: (event) => events.push(event) });
+    assert.equal(events[0].date, 'Nov 27 10:00:02');
+  });
+
+  // Rejections of other servers' mail: in the report, never in the suppression list.
+  it('incoming RCPT TO refused: Postfix (NOQUEUE, queue ID, milter, IPv6 client), Exim, Sendmail, Courier', async () => {
+    const text = [
+      'Jan  1 00:01:25 mail postfix/smtpd[1085]: NOQUEUE: reject: RCPT from unknown[2001:db8::5]: 504 5.5.2 <aap@henk>: Sender address rejected: need fully-qualified address; from=<aap@henk> to=<hen@example.com> proto=SMTP helo=<test>',
+      'Aug 13 15:45:46 mail postfix/smtpd[13844]: 00ADB3C0899: reject: RCPT from example.org[192.0.2.1]: 550 5.1.1 <sales@example.com>: Recipient address rejected: User unknown in local recipient table; from=<x@example.org> to=<sales@example.com> proto=ESMTP helo=<mail.example.org>',
+      'Jan  1 00:00:09 mail postfix/cleanup[1009]: 4104E3D: milter-reject: END-OF-MESSAGE from host.example.org[192.0.2.86]: 5.7.1 Blocked by SpamAssassin; from=<w@example.org> to=<chair@example.com> proto=ESMTP helo=<example.org>',
+      '2013-06-10 18:33:32 [10099] H=(example.org) [192.0.2.178]:3755 I=[192.0.2.4]:25 F=spam@example.org rejected RCPT dir@example.com: relay not permitted',
+      'Mar  3 10:00:01 mx sm-mta[2101]: x23A0Bq001234: ruleset=check_rcpt, arg1=<open@example.net>, relay=host.example.org [192.0.2.7], reject=550 5.7.1 <open@example.net>... Relaying denied',
+      'Mar  3 10:00:02 mx sendmail[2102]: x23A0Bq001235: <nobody@example.com>... User unknown',
+      'Aug 14 12:51:04 mail courieresmtpd: error,relay=::ffff:192.0.2.4,from=<f@example.org>,to=<bogus@example.com>: 550 User unknown.',
+      'Aug 14 12:51:05 mail courieresmtpd[425070]: error,relay=::ffff:192.0.2.3,port=43632,msg="535 Authentication failed.",cmd: AUTH LOGIN x@example.com',
+    ].join('\n');
+    assert.deepEqual((await eventsOf(text)).map(([format, outcome, address, status]) => [format, outcome, address, status]), [
+      ['postfix', 'rejected-inbound', 'hen@example.com', '5.5.2'],
+      ['postfix', 'rejected-inbound', 'sales@example.com', '5.1.1'],
+      ['postfix', 'rejected-inbound', 'chair@example.com', '5.7.1'],
+      ['exim', 'rejected-inbound', 'dir@example.com', '-'],
+      ['sendmail', 'rejected-inbound', 'open@example.net', '5.7.1'],
+      ['sendmail', 'rejected-inbound', 'nobody@example.com', '-'],
+      ['courier', 'rejected-inbound', 'bogus@example.com', '550'],
+    ]);
+    const { records, summary } = await extractBounces([{ name: 'log', text }], { includeSoft: true });
+    assert.deepEqual([records.length, summary.rejectedInbound], [0, 7]);
+  });
+
+  it('Postfix soft_bounce (status=SOFTBOUNCE) is a deferral; Sendmail before 8.10 (no dsn=) is judged by its stat', async () => {
+    assert.deepEqual(await eventsOf([
+      'Mar  3 10:00:01 mx postfix/smtp[1]: AB12: to=<eel@example.com>, relay=mx.example.com[192.0.2.9]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=SOFTBOUNCE (host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command))',
+      'Mar  3 10:00:02 mx sendmail[2101]: JAA01234: to=<old@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net. [192.0.2.10], stat=550 <old@example.net>... User unknown',
+      'Mar  3 10:00:03 mx sendmail[2101]: JAA01235: to=<ok@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net. [192.0.2.10], stat=Sent (JAA09999 Message accepted for delivery)',
+      'Mar  3 10:00:04 mx sendmail[2101]: JAA01236: to=<slow@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net., stat=Deferred: Connection refused by mx.example.net.',
+    ].join('\n')), [
+      ['postfix', 'deferred', 'eel@example.com', '5.1.1', 'soft'],
+      ['sendmail', 'failed', 'old@example.net', '550', 'hard'],
+      ['sendmail', 'delivered', 'ok@example.net', '-', 'none'],
+      ['sendmail', 'deferred', 'slow@example.net', '-', 'soft'],
+    ]);
+  });
+
   it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async () => {
     const events: ClassifiedEvent[] = [];
     await extractBounces([{ path: path.join(CORPUS_DIR, 'logs', 'exim-testsuite', '0612.log') }], { onEvent: (event) => events.push(event) });

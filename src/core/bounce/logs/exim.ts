@@ -1,14 +1,22 @@
 // Exim mainlog: "**" delivery failed, "==" deferred, "=>" / "->" / "*>" delivered, each with the message ID.
 // The failure text follows " : " (or ": " right after the address) and holds the remote server's reply. When
 // a host refuses a whole message ("H=… SMTP error from remote mail server after MAIL FROM: 550 …" on its own
-// line), a later "**" line of the same message ID without a code of its own is joined to that reply.
+// line), a later "**" line of the same message ID without a code of its own is joined to that reply. Lines
+// Exim sent to syslog carry a syslog prefix up to "exim[pid]: ", and its own time stamp only if syslog_timestamp
+// is on. RCPT TO commands Exim refused ("H=… F=<…> rejected RCPT <a>: …") are other servers' mail, refused here.
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn, smtpStageIn } from '../classify';
 import { detach } from '../detach';
-import type { Outcome } from '../types';
-import { LineSource, LogRecognizer, NOTHING } from './recognizer';
+import type { BounceEvent, Outcome } from '../types';
+import { LineSource, LogRecognizer, NOTHING, syslogDate } from './recognizer';
 
-const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?) (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\*\*|==|=>|->|\*>) )?(.*)$/;
+const DATE = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: [+-]\\d{4})?';
+const MESSAGE = '(?:\\[\\d+\\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\\*\\*|==|=>|->|\\*>) )?(.*)$';
+const LINE = new RegExp(`^(${DATE}) ${MESSAGE}`);
+/** The part of a syslog line after "exim[pid]: ": Exim's own time stamp is optional there. */
+const SYSLOG_LINE = new RegExp(`^(?:(${DATE}) )?${MESSAGE}`);
+const SYSLOG_TAG = /\bexim\d*\[\d+\]: /;
+const REJECTED_RCPT = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S* )?(?:[+-]\d{4} )?(?:\[\d+\] )?(?:.* )?(?:temporarily )?rejected RCPT <?([^\s<>]+?)>?: (.*)$/;
 const HOST = / H=(\S+(?: \[[^\]]+\])?)/;
 // Bounded: the host and the text after it overlap, and on a long token without the error text the search took
 // time in the square of its length. A host name has at most 253 characters.
@@ -41,14 +49,33 @@ function splitRest(rest: string): { recipient: string; text: string } {
   return { recipient, text: withoutFields(afterAddress) };
 }
 
+/** An incoming RCPT TO that Exim refused: recognized for the report, never a bounce of the log owner's mail. */
+function rejectedRcpt(body: string, line: string, source: LineSource): BounceEvent[] | undefined {
+  const match = REJECTED_RCPT.exec(body);
+  const address = match ? normalizeAddress(match[2]) : undefined;
+  if (!match || !address) return undefined;
+  const diagnostic = match[3];
+  return [{
+    address, outcome: 'rejected-inbound', status: enhancedCodeIn(diagnostic), reply: replyCodeIn(diagnostic, true), diagnostic,
+    remoteMta: HOST.exec(` ${body}`)?.[1], date: match[1] ?? syslogDate(line), file: source.file, line: source.line, format: 'exim',
+  }];
+}
+
 export const eximRecognizer: LogRecognizer = {
   format: 'exim',
   create() {
     const hostErrors = new Map<string, { host: string; text: string; line: number }>();
     return (line: string, source: LineSource) => {
-      const match = LINE.exec(line);
-      if (!match) return undefined;
-      const [, date, messageId, flag, rest] = match;
+      let match = LINE.exec(line);
+      let syslogStamp: string | undefined;
+      if (!match) {
+        const tag = line.includes('exim') ? SYSLOG_TAG.exec(line) : null;
+        const body = tag ? line.slice(tag.index + tag[0].length) : line;
+        match = tag ? SYSLOG_LINE.exec(body) : null;
+        if (!match) return body.includes('rejected RCPT') ? rejectedRcpt(body, line, source) : undefined;
+        syslogStamp = syslogDate(line);
+      }
+      const [, date = syslogStamp, messageId, flag, rest] = match;
       // Other lines of a message (arrival, events, "Completed") are Exim's too: no other format may take them.
       if (!flag) {
         const hostError = rest.startsWith('H=') ? HOST_ERROR.exec(rest) : null;

@@ -1,5 +1,6 @@
 // All log recognizers, most specific first: the generic transcript recognizer only sees lines no MTA claimed.
 import type { BounceEvent } from '../types';
+import { courierRecognizer } from './courier';
 import { eximRecognizer } from './exim';
 import { exchangeRecognizer } from './exchange';
 import { genericRecognizer } from './generic';
@@ -9,7 +10,7 @@ import { qmailRecognizer } from './qmail';
 import type { LineSource } from './recognizer';
 import { sendmailRecognizer } from './sendmail';
 
-const RECOGNIZERS = [postfixRecognizer, eximRecognizer, sendmailRecognizer, qmailRecognizer, opensmtpdRecognizer, exchangeRecognizer, genericRecognizer];
+const RECOGNIZERS = [postfixRecognizer, eximRecognizer, sendmailRecognizer, qmailRecognizer, opensmtpdRecognizer, courierRecognizer, exchangeRecognizer, genericRecognizer];
 
 /** A parser for one log file: feed it every line in order. */
 export function createLogParser(): (text: string, source: LineSource) => BounceEvent[] {

@@ -1,23 +1,28 @@
 // Postfix syslog: delivery agents' "to=<…>, relay=…, dsn=…, status=…" lines, qmgr's "status=expired" (which
-// names the sender, so the deferred recipients of that queue ID are joined to it) and smtpd's NOQUEUE rejects.
+// names the sender, so the deferred recipients of that queue ID are joined to it) and smtpd's rejects of incoming
+// mail ("NOQUEUE: reject: RCPT from …", or after a queue ID, and the milter's and the proxy filter's rejects).
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import type { BounceEvent, Outcome } from '../types';
 import { detach } from '../detach';
 import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
-const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<?([^>,\s]*)>?,(?: orig_to=<?[^>,\s]*>?,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable)(?: \((.*)\))?$/;
+const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<?([^>,\s]*)>?,(?: orig_to=<?[^>,\s]*>?,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?: \((.*)\))?$/;
 const EXPIRED = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): from=<[^>]*>, status=expired/;
 const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
-const NOQUEUE = /postfix[\w/-]*\/[\w-]+\[\d+\]: NOQUEUE: reject: \w+ from ([^:]+): (\d{3}) (\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
+// The client is "host[address]" (an IPv6 address holds colons) and the reply code may be missing (milters
+// answer with the enhanced code alone).
+const REJECT = /postfix[\w/-]*\/[\w-]+\[\d+\]: \w+: (?:milter-|proxy-)?reject: [\w-]+(?: from ([^\s[]*\[[^\]]*\](?::\d+)?|[^:]*))?: (?:(\d{3}) )?(\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
 const SAID = /host (\S+) said: /;
+const REJECTS = ['reject: ', 'milter-reject: ', 'proxy-reject: '];
 /** Deferred recipients waiting in the queue, bounded so a log of never-removed messages cannot grow memory. */
 const MAX_PENDING = 50_000;
 /** Normalized recipients remembered; a log names the same few recipients over and over. */
 const MAX_ADDRESSES = 10_000;
 
 const OUTCOME: Readonly<Record<string, Outcome>> = {
-  bounced: 'failed', expired: 'failed', undeliverable: 'failed', deferred: 'deferred', sent: 'delivered', deliverable: 'delivered',
+  // SOFTBOUNCE: a bounce that the soft_bounce setting turned into a deferral.
+  bounced: 'failed', expired: 'failed', undeliverable: 'failed', deferred: 'deferred', SOFTBOUNCE: 'deferred', sent: 'delivered', deliverable: 'delivered',
 };
 
 export const postfixRecognizer: LogRecognizer = {
@@ -40,10 +45,9 @@ export const postfixRecognizer: LogRecognizer = {
       const tag = text.indexOf('postfix');
       const body = tag < 0 ? -1 : text.indexOf(']: ', tag);
       if (body < 0) return undefined;
-      const noqueue = text.startsWith('NOQUEUE: reject', body + 3);
-      const afterId = noqueue ? -1 : text.indexOf(': ', body + 3) + 2;
+      const afterId = text.indexOf(': ', body + 3) + 2;
       let delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
-      if (delivery?.[5] === 'deferred') {
+      if (delivery && OUTCOME[delivery[5]] === 'deferred') {
         // A deferred recipient is kept until its queue ID is settled, and must not keep the whole chunk its line
         // was cut from alive: parsing a copy of the line costs one copy, not one per field of the event.
         text = detach(text);
@@ -82,13 +86,13 @@ export const postfixRecognizer: LogRecognizer = {
         deferred.delete(removed[1]);
         return [];
       }
-      const reject = noqueue ? NOQUEUE.exec(text) : null;
+      const reject = afterId > 1 && REJECTS.some((kind) => text.startsWith(kind, afterId)) ? REJECT.exec(text) : null;
       if (reject) {
         const [, client, reply, dsn, diagnostic, rawAddress] = reject;
         const address = normalized(rawAddress);
         if (!address) return [];
         return [{
-          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic, remoteMta: client,
+          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic, remoteMta: relayHost(client),
           date: syslogDate(text), file: source.file, line: source.line, format: 'postfix',
         }];
       }

@@ -1,31 +1,63 @@
-// Sendmail syslog: "QID: to=<a>,<b>, …, relay=…, dsn=5.1.1, stat=User unknown" (one line may list several).
+// Sendmail syslog: "QID: to=<a>,<b>, …, relay=…, dsn=5.1.1, stat=User unknown" (one line may list several;
+// Sendmail before 8.10 wrote no dsn=, so the stat text decides), and the RCPT TO commands it refused from other
+// servers: "ruleset=check_rcpt, arg1=<a>, relay=…, reject=550 5.7.1 …" and "<a>... User unknown".
 import { normalizeAddress } from '../address';
-import { replyCodeIn } from '../classify';
-import type { BounceEvent } from '../types';
-import { LineSource, LogRecognizer, relayHost, syslogDate } from './recognizer';
+import { enhancedCodeIn, replyCodeIn } from '../classify';
+import type { BounceEvent, Outcome } from '../types';
+import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
-const LINE = /(?:sendmail|sm-mta)\[\d+\]: ([0-9A-Za-z]+): to=(.*?), (?:.*?, )?dsn=(\d\.\d{1,3}\.\d{1,3}), stat=(.*)$/;
+const PROGRAM = /(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]: (\w+): /;
+const DELIVERY = /^to=(.*?), (?:.*?, )?(?:dsn=(\d\.\d{1,3}\.\d{1,3}), )?stat=(.*)$/;
 const RELAY = /, relay=([^,\s]+)/;
+const CHECK_RCPT = /^ruleset=check_rcpt, arg1=<?([^\s<>,]*)>?, relay=([^,]*), reject=(?:(\d{3})[ -])?(.*)$/;
+const UNKNOWN_USER = /^<([^\s<>]+)>\.\.\. (User unknown|No such user(?: here)?|Mailbox unavailable|Unknown user)$/i;
+
+/** Outcome of a delivery line without a dsn= field, from the stat text Sendmail wrote. */
+function outcomeOfStat(stat: string): Outcome {
+  if (/^Sent\b/.test(stat)) return 'delivered';
+  return /^Deferred\b/.test(stat) ? 'deferred' : 'failed';
+}
 
 export const sendmailRecognizer: LogRecognizer = {
   format: 'sendmail',
   create() {
     return (text: string, source: LineSource) => {
-      if (!text.includes('sendmail[') && !text.includes('sm-mta[')) return undefined;
-      const match = LINE.exec(text);
-      if (!match) return undefined;
-      const [, queueId, recipients, dsn, stat] = match;
-      const outcome = dsn.startsWith('2') ? 'delivered' : dsn.startsWith('4') ? 'deferred' : 'failed';
-      const events: BounceEvent[] = [];
-      for (const part of recipients.split(/,(?=\s*<?[^\s,]+@)/)) {
-        const address = normalizeAddress(part);
-        if (!address) continue;
-        events.push({
-          address, outcome, status: dsn, reply: replyCodeIn(stat), diagnostic: stat, remoteMta: relayHost(RELAY.exec(text)?.[1]),
-          date: syslogDate(text), messageId: queueId, file: source.file, line: source.line, format: 'sendmail',
-        });
+      if (!text.includes('sendmail[') && !text.includes('sm-mta[') && !text.includes('sm-msp-queue[')) return undefined;
+      const program = PROGRAM.exec(text);
+      if (!program) return undefined;
+      const queueId = program[1];
+      const rest = text.slice(program.index + program[0].length);
+      const base = { date: syslogDate(text), file: source.file, line: source.line, format: 'sendmail' } as const;
+      const delivery = rest.startsWith('to=') ? DELIVERY.exec(rest) : null;
+      if (delivery) {
+        const [, recipients, dsn, stat] = delivery;
+        const outcome = dsn ? (dsn.startsWith('2') ? 'delivered' : dsn.startsWith('4') ? 'deferred' : 'failed') : outcomeOfStat(stat);
+        const events: BounceEvent[] = [];
+        for (const part of recipients.split(/,(?=\s*<?[^\s,]+@)/)) {
+          const address = normalizeAddress(part);
+          if (!address) continue;
+          events.push({
+            ...base, address, outcome, status: dsn ?? enhancedCodeIn(stat), reply: replyCodeIn(stat), diagnostic: stat,
+            remoteMta: relayHost(RELAY.exec(rest)?.[1]), messageId: queueId,
+          });
+        }
+        return events;
       }
-      return events;
+      const refused = rest.startsWith('ruleset=check_rcpt') ? CHECK_RCPT.exec(rest) : null;
+      if (refused) {
+        const [, rawAddress, relay, reply, diagnostic] = refused;
+        const address = normalizeAddress(rawAddress);
+        if (!address) return NOTHING;
+        return [{
+          ...base, address, outcome: 'rejected-inbound', status: enhancedCodeIn(diagnostic), reply, diagnostic: reply ? `${reply} ${diagnostic}` : diagnostic,
+          remoteMta: relay.trim() || undefined, messageId: queueId,
+        }];
+      }
+      const unknown = rest.startsWith('<') ? UNKNOWN_USER.exec(rest) : null;
+      const address = unknown ? normalizeAddress(unknown[1]) : undefined;
+      if (unknown && address) return [{ ...base, address, outcome: 'rejected-inbound', diagnostic: unknown[2], messageId: queueId }];
+      // Any other line of Sendmail's (from=, DSN notices, rejected senders) reports nothing.
+      return NOTHING;
     };
   },
 };
