@@ -57,6 +57,7 @@ const EXPLAINED_ROWS = [
   [['bsd', 'dos', 'mac'].map((d) => `eml/${d}/lhost-mailfoundry-01.eml`), 'kijitora@example.org', 'policy-difference', `${STAGE_UNKNOWN} MailFoundry decoder has no product rule): '550 <…> No such user here'`],
   [['eml/bsd/lhost-mxlogic-03.eml'], 'kijitora@example.co.jp', 'policy-difference', `${STAGE_UNKNOWN} MXLogic decoder reads only Exim-style commands): '550 unknown user'`],
   [['eml/bsd/lhost-exchange2003-04.eml'], 'kijitora@example.com', 'policy-difference', `${STAGE_UNKNOWN} Exchange 2003 table has no entry without an error code): 'Recipient Not Found'`],
+  [['eml/bsd/rfc3464-66.eml'], 'mikeneko@example.com', 'policy-difference', `${STAGE_UNKNOWN} RFC 3464 fallback sees only Status 5.0.0): Gmail's 'The email account that you tried to reach does not exist'`],
   [['eml/bsd/lhost-postfix-07.eml'], 'kijitora@user.example.or.jp', 'policy-difference', `${STAGE_UNKNOWN} Postfix decoder finds no 'in reply to'): '550 <…>: User unknown'`],
   [['eml/bsd/lhost-amazonworkmail-02.eml'], 'sabineko@example.jp', 'policy-difference', "'550 5.2.1 <…>... User Unknown', no SMTP command: Sisimai maps 5.2.1 to filtered, yet calls the same reply at RCPT userunknown (lhost-exim-02, lhost-yahoo-05)"],
   [['bsd', 'dos', 'mac'].map((d) => `eml/${d}/lhost-receivingses-01.eml`), 'userunknown@neko.example.jp', 'policy-difference', "SES receipt-rule bounce 'Mailbox does not exist' (5.1.1): Sisimai reads the template as filtered; the domain's owner chose to say the mailbox is missing"],

@@ -25,6 +25,26 @@ describe('bounce extraction engine', () => {
     assert.equal(classify(blocked, { hardCodes: ['5.7.1'], softCodes: [] }).type, 'hard');
   });
 
+  it('reads "not listed in" a directory as an unknown user, and "listed in" a block list as a block', () => {
+    const event = { address: 'a@example.com', outcome: 'failed' as const, diagnostic: '', file: 'x', line: 1, format: 'test' };
+    const verdict = (diagnostic: string) => [classify({ ...event, diagnostic }).type, classify({ ...event, diagnostic }).reason];
+    // Lotus Domino and Notes wording.
+    assert.deepEqual(verdict('User a (a@example.com) not listed in Domino Directory'), ['hard', 'user-unknown']);
+    assert.deepEqual(verdict('User not listed in public Name & Address Book'), ['hard', 'user-unknown']);
+    assert.deepEqual(verdict('554 Service unavailable; Client host [192.0.2.1] listed in zen.example.org'), ['soft', 'blocked']);
+  });
+
+  it('reads unknown-mailbox wording with the address inside the phrase', () => {
+    const event = { address: 'a@example.com', outcome: 'failed' as const, diagnostic: '', file: 'x', line: 1, format: 'test' };
+    for (const diagnostic of [
+      '550 user a@example.com was not found', '550 Mailbox a@example.com unavailable', '550 <a@example.com> not found',
+      '550 rcpt <a@example.com> does not exist', '550 BAD_RECIPIENT', '550 non-existent user', "vdeliver: Invalid or unknown virtual user 'a'",
+      'The email account that you tried to reach does not exist.',
+    ]) assert.deepEqual([classify({ ...event, diagnostic }).type, classify({ ...event, diagnostic }).reason], ['hard', 'user-unknown'], diagnostic);
+    // An address that merely contains a word is not that word.
+    assert.equal(classify({ ...event, address: 'filtered@example.jp', diagnostic: '550 5.0.0 <filtered@example.jp>: host unknown' }).reason, 'host-unknown');
+  });
+
   // Real replies from the corpus (eml/bsd/rfc3464-57, lhost-yahoo-07, err/make-test-02, make-test-36).
   it('reads "user unknown" from a Japanese mobile carrier as the recipient\'s filter unless it answered RCPT TO', () => {
     const base = { outcome: 'failed' as const, reply: '550', file: 'x', line: 1, format: 'test' };

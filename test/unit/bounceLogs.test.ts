@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractBounces } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
@@ -120,13 +121,15 @@ describe('log recognizers', () => {
     assert.deepEqual([records.length, summary.rejectedInbound], [0, 7]);
   });
 
-  it('Postfix soft_bounce (status=SOFTBOUNCE) is a deferral; Sendmail before 8.10 (no dsn=) is judged by its stat', async () => {
+  it('Postfix soft_bounce (status=SOFTBOUNCE) is a deferral, a quoted local part is one address; Sendmail before 8.10 (no dsn=) is judged by its stat', async () => {
     assert.deepEqual(await eventsOf([
+      'Mar  3 10:00:00 mx postfix/smtp[1]: AB11: to=<"john smith"@example.com>, orig_to=<"j, smith"@example.org>, relay=mx.example.com[192.0.2.9]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command))',
       'Mar  3 10:00:01 mx postfix/smtp[1]: AB12: to=<eel@example.com>, relay=mx.example.com[192.0.2.9]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=SOFTBOUNCE (host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command))',
       'Mar  3 10:00:02 mx sendmail[2101]: JAA01234: to=<old@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net. [192.0.2.10], stat=550 <old@example.net>... User unknown',
       'Mar  3 10:00:03 mx sendmail[2101]: JAA01235: to=<ok@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net. [192.0.2.10], stat=Sent (JAA09999 Message accepted for delivery)',
       'Mar  3 10:00:04 mx sendmail[2101]: JAA01236: to=<slow@example.net>, delay=00:00:02, mailer=esmtp, relay=mx.example.net., stat=Deferred: Connection refused by mx.example.net.',
     ].join('\n')), [
+      ['postfix', 'failed', '"john smith"@example.com', '5.1.1', 'hard'],
       ['postfix', 'deferred', 'eel@example.com', '5.1.1', 'soft'],
       ['sendmail', 'failed', 'old@example.net', '550', 'hard'],
       ['sendmail', 'delivered', 'ok@example.net', '-', 'none'],
@@ -144,6 +147,16 @@ describe('log recognizers', () => {
 });
 
 describe('bounce messages', () => {
+  it('reads the bounce bodies of MTAs the corpus lacks (test/fixtures/bounce-bodies)', async () => {
+    const folder = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'bounce-bodies');
+    const files = fs.readdirSync(folder).filter((name) => name.endsWith('.eml'));
+    assert.ok(files.length >= 15);
+    for (const name of files) {
+      const { records } = await extractBounces([{ path: path.join(folder, name) }], { includeSoft: true });
+      assert.deepEqual(records.map((record) => [record.address, record.type, record.reason]), [['kijitora@example.net', 'hard', 'user-unknown']], name);
+    }
+  });
+
   it('reads Amazon SES JSON notifications even when a gateway broke the JSON (corpus lhost-amazonses-09)', async () => {
     const { records } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-amazonses-09.eml') }]);
     assert.deepEqual(records.map((record) => [record.address, record.status, record.type]), [['bounce@simulator.amazonses.com', '5.1.1', 'hard']]);

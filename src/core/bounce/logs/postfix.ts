@@ -7,7 +7,7 @@ import type { BounceEvent, Outcome } from '../types';
 import { detach } from '../detach';
 import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
-const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=<?([^>,\s]*)>?,(?: orig_to=<?[^>,\s]*>?,)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?: \((.*)\))?$/;
+const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=(?:<([^>]*)>|([^>,\s]*)),(?: orig_to=(?:<[^>]*>|[^>,\s]*),)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?: \((.*)\))?$/;
 const EXPIRED = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): from=<[^>]*>, status=expired/;
 const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
 // The client is "host[address]" (an IPv6 address holds colons) and the reply code may be missing (milters
@@ -47,14 +47,15 @@ export const postfixRecognizer: LogRecognizer = {
       if (body < 0) return undefined;
       const afterId = text.indexOf(': ', body + 3) + 2;
       let delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
-      if (delivery && OUTCOME[delivery[5]] === 'deferred') {
+      if (delivery && OUTCOME[delivery[6]] === 'deferred') {
         // A deferred recipient is kept until its queue ID is settled, and must not keep the whole chunk its line
         // was cut from alive: parsing a copy of the line costs one copy, not one per field of the event.
         text = detach(text);
         delivery = DELIVERY.exec(text);
       }
       if (delivery) {
-        const [, queueId, rawAddress, relay, dsn, status, said = ''] = delivery;
+        const [, queueId, bracketed, bare, relay, dsn, status, said = ''] = delivery;
+        const rawAddress = bracketed ?? bare;
         const address = normalized(rawAddress);
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
