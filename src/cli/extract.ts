@@ -4,7 +4,7 @@ import { CliCommand, CliIo, EXIT } from './io';
 
 const USAGE = `Usage: smtp-diag extract [--format text|csv|json] [--all] <file|dir|->...
 
-Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Exchange tracking CSV; .gz too) and bounce
+Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz too) and bounce
 messages (.eml, mbox), folders recursively, or stdin when the input is "-" or none, and prints the addresses
 that bounced hard: one per line, sorted (text), or every field (csv, json).
   --format F   text (default), csv or json

@@ -66,6 +66,7 @@ describe('bounce extraction engine', () => {
     const quoted = '> ... while talking to mfsmax.docomo.ne.jp.: >>>> DATA > <<< 550 Unknown user non-existent-user-address-of-ntt-docomo@docomo.ne.jp';
     assert.equal(smtpStageIn(quoted), 'DATA');
     assert.equal(smtpStageIn('>>> RCPT To:<a@docomo.ne.jp> > <<< 550 Unknown user a@docomo.ne.jp'), 'RCPT');
+    assert.equal(smtpStageIn('<a@example.jp>: 192.0.2.153 does not like recipient. Remote host said: 550 5.2.1 <a@example.jp>... User Unknown'), 'RCPT');
   });
 
   it('reads cPanel\'s "missing the proper dns entries" as an unroutable domain, not a block list', () => {

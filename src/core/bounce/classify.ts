@@ -101,7 +101,8 @@ const FAILURE_REPLY_IN_TEXT = /(?<![\d.\w-])([45][0-5]\d)(?=[\s-]|$)/;
 export function smtpStageIn(text: string): SmtpStage | undefined {
   // Transcripts quoted in a forwarded or re-bounced report carry a "> " before each line: ">>>> DATA > <<< 550".
   if (/(?:in reply to|after) (?:end of )?DATA|end of data|>>> DATA(?:\s+>)*\s+<<< [45]/i.test(text)) return 'DATA';
-  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>(?:\s+>)*\s+<<< [45]/i.test(text)) return 'RCPT';
+  // qmail-remote says a server "does not like recipient" only for a refused RCPT TO.
+  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|does not like recipient|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>(?:\s+>)*\s+<<< [45]/i.test(text)) return 'RCPT';
   if (/(?:in reply to|after) MAIL FROM/i.test(text)) return 'MAIL';
   return undefined;
 }
