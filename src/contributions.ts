@@ -11,6 +11,11 @@ export const COMMANDS = {
   openCompressedLog: 'smtpDiagnostics.openCompressedLog',
 } as const;
 
+/** Custom editor view types, as contributed in package.json `contributes.customEditors`. */
+export const CUSTOM_EDITORS = {
+  compressedLog: 'smtpDiagnostics.compressedLog',
+} as const;
+
 /** Setting names under the `smtpDiagnostics.` prefix, as contributed in `contributes.configuration`. */
 export const SETTINGS = {
   bounceSoftCodes: 'bounce.softCodes',

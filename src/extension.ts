@@ -10,6 +10,7 @@ import { registerProbeSmtp } from './features/probeSmtp';
 import { registerCheckBouncedDomains } from './features/checkBouncedDomains';
 import { registerAddressHover } from './features/addressHover';
 import { registerOpenCompressedLog } from './features/openCompressedLog';
+import { registerCompressedLogEditor } from './features/compressedLogEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLog();
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerCheckBouncedDomains());
   context.subscriptions.push(registerAddressHover());
   context.subscriptions.push(registerOpenCompressedLog());
+  context.subscriptions.push(registerCompressedLogEditor());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);
 }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/contributions';
 import { renderExplanationMarkdown } from '../../src/core/explain/render';
 import { DEFAULT_POLICY, explainCode } from '../../src/core/knowledge';
+import { waitFor } from '../helpers/waitFor';
 
 function expectedMarkdown(code: string): string {
   const explanation = explainCode(code, DEFAULT_POLICY);
@@ -13,16 +14,6 @@ function expectedMarkdown(code: string): string {
 
 function previewTabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview).map((tab) => tab.label);
-}
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('Explain Status Code command', () => {

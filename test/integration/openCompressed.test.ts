@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS, EXTENSION_ID } from '../../src/contributions';
 import type { BounceRecord } from '../../src/core/bounce';
 import type { OpenedCompressedLog } from '../../src/features/openCompressedLog';
+import { waitFor } from '../helpers/waitFor';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri;
 
@@ -54,6 +55,23 @@ describe('SMTP: Open Compressed Log', () => {
       ['erin@bücher.example', source.fsPath, 7],
     ]);
     assert.deepEqual(fs.readFileSync(source.fsPath), before);
+  });
+
+  it('opens a compressed mail log decompressed on a double click (vscode.open), and leaves other .gz files to VS Code', async () => {
+    await vscode.commands.executeCommand('vscode.open', file('maillog.2.gz'));
+    const editor = await waitFor(() => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.scheme === 'smtp-diagnostics-gz' ? active : undefined;
+    }, 'the decompressed maillog.2');
+    assert.equal(editor.document.getText(), log);
+    assert.equal(editor.document.languageId, 'smtp-log');
+    // The stand-in editor closed itself: the decompressed log is the only tab.
+    await waitFor(() => (vscode.window.tabGroups.all.flatMap((group) => group.tabs).length === 1 ? true : undefined), 'one tab');
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vscode.open', file('plain.log.gz'));
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    assert.ok(!tabs.some((tab) => tab.input instanceof vscode.TabInputCustom), 'plain.log.gz is not a mail-log name');
   });
 
   it('shows what a truncated file holds before the cut, and says it was cut', async () => {

@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMAND_CATEGORY, COMMANDS, EXTENSION_ID, SETTINGS, SETTINGS_PREFIX } from '../../src/contributions';
+import { COMMAND_CATEGORY, COMMANDS, CUSTOM_EDITORS, EXTENSION_ID, SETTINGS, SETTINGS_PREFIX } from '../../src/contributions';
 
 interface Manifest {
   name: string;
   publisher: string;
   contributes: {
     commands?: { command: string; category?: string }[];
+    customEditors?: { viewType: string }[];
     configuration?: { properties?: Record<string, unknown> } | { properties?: Record<string, unknown> }[];
   };
 }
@@ -29,6 +30,10 @@ describe('contributions table', () => {
     const contributed = (manifest.contributes.commands ?? []).map((entry) => entry.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
     for (const entry of manifest.contributes.commands ?? []) assert.equal(entry.category, COMMAND_CATEGORY, entry.command);
+  });
+
+  it('lists exactly the custom editors package.json contributes', () => {
+    assert.deepEqual((manifest.contributes.customEditors ?? []).map((entry) => entry.viewType).sort(), Object.values(CUSTOM_EDITORS).sort());
   });
 
   it('lists exactly the settings package.json contributes, each under the smtpDiagnostics prefix', () => {
