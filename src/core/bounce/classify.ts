@@ -185,7 +185,7 @@ export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLI
 }
 
 /** The event with its verdict; spelled out because an object spread is several times slower on the hot path. */
-function withVerdict(event: BounceEvent, type: BounceType, reason: ReasonCategory): ClassifiedEvent {
+export function withVerdict(event: BounceEvent, type: BounceType, reason: ReasonCategory): ClassifiedEvent {
   return {
     address: event.address, outcome: event.outcome, status: event.status, reply: event.reply, diagnostic: event.diagnostic,
     remoteMta: event.remoteMta, date: event.date, messageId: event.messageId, file: event.file, line: event.line,

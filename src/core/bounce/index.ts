@@ -13,7 +13,7 @@
 // other inputs are still processed. Records are de-duplicated by address and sorted.
 import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
-import { createClassifier } from './classify';
+import { createClassifier, withVerdict } from './classify';
 import { BounceInput, ContentKind, ExtractionCancelled, ProblemReporter, SkippedInput, decompressed, linesOf, openInputs, sniffKind } from './input';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
@@ -68,7 +68,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
         // Deliveries are the bulk of a log: no classification, and an event object only for a listener.
         summary.delivered++;
         aggregator.delivered(event.address);
-        options.onEvent?.({ ...event, type: 'none', reason: 'success' });
+        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success'));
         continue;
       }
       if (event.outcome === 'failed') summary.failed++;

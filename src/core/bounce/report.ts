@@ -35,8 +35,12 @@ export function diagnosticPattern(diagnostic: string): string {
 interface PatternCount { count: number; error: number }
 interface Tally { hard: number; soft: number; deferred: number; inbound: number; patterns: Map<string, PatternCount> }
 
+/** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
+const PATTERN_CACHE_LIMIT = 10_000;
+
 /** Collects events for the report; feed it from extractBounces' onEvent. */
 export class BounceReport {
+  private readonly patternOf = new Map<string, string>();
   private readonly byDomain = new Map<string, Tally>();
   private readonly byCode = new Map<string, Tally>();
   private readonly byHost = new Map<string, Tally>();
@@ -47,7 +51,7 @@ export class BounceReport {
     const code = event.status ?? event.reply ?? 'no code';
     // "mx.example.com[192.0.2.1]:25" and "mx.example.com [192.0.2.1]" are one host.
     const host = event.remoteMta?.replace(/\s*\[[^\]]*\](?::\d+)?$/, '') || 'not given';
-    const pattern = event.diagnostic ? diagnosticPattern(event.diagnostic) : '';
+    const pattern = event.diagnostic ? this.pattern(event.diagnostic) : '';
     for (const [map, key] of [[this.byDomain, domain], [this.byCode, code], [this.byHost, host]] as const) {
       let tally = map.get(key);
       if (!tally) {
@@ -60,6 +64,16 @@ export class BounceReport {
       else tally.soft++;
       if (pattern) count(tally.patterns, pattern);
     }
+  }
+
+  private pattern(diagnostic: string): string {
+    let pattern = this.patternOf.get(diagnostic);
+    if (pattern === undefined) {
+      pattern = detach(diagnosticPattern(diagnostic));
+      if (this.patternOf.size >= PATTERN_CACHE_LIMIT) this.patternOf.clear();
+      this.patternOf.set(detach(diagnostic), pattern);
+    }
+    return pattern;
   }
 
   toMarkdown(summary: ExtractSummary, title = 'Bounce report'): string {
