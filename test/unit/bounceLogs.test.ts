@@ -83,6 +83,17 @@ describe('log recognizers', () => {
     ]);
   });
 
+  it('Exim: a parent address before the colon, and a quoted local part with a space', async () => {
+    const { records } = await extractBounces([{ name: 'mainlog', text: [
+      '2026-11-27 10:00:01 1tGxyz-000ABC-11 ** child@example.net <parent@example.net>: 550 5.1.1 unknown',
+      '2026-11-27 10:00:02 1tGxyz-000ABC-12 ** "john smith"@example.net R=r1 T=t1: SMTP error from remote mail server after RCPT TO:<"john smith"@example.net>: 550 5.1.1 unknown',
+    ].join('\n') }]);
+    assert.deepEqual(records.map((record) => [record.address, record.diagnostic]), [
+      ['"john smith"@example.net', 'SMTP error from remote mail server after RCPT TO:<"john smith"@example.net>: 550 5.1.1 unknown'],
+      ['child@example.net', '550 5.1.1 unknown'],
+    ]);
+  });
+
   it('Exim logging to syslog: with and without its own time stamp after "exim[pid]: "', async () => {
     assert.deepEqual(await eventsOf([
       'Nov 27 10:00:01 mail exim[4711]: 2026-11-27 10:00:01 1tGxyz-000ABC-12 ** bad@example.net R=dnslookup T=remote_smtp H=mx.example.net [192.0.2.25]: SMTP error from remote mail server after RCPT TO:<bad@example.net>: 550 5.1.1 User unknown',

@@ -42,10 +42,11 @@ function withoutFields(text: string): string {
 /** Splits "addr <parent> R=… T=… : text" (older Exim) or "addr <parent> R=… H=…: text" into its address and the
  * failure text. */
 function splitRest(rest: string): { recipient: string; text: string } {
-  const recipient = /^(\S+?):?(?:\s|$)/.exec(rest)?.[1] ?? '';
+  // A quoted local part may hold spaces: "john smith"@example.com.
+  const recipient = /^("[^"]*"@[^\s:]+|\S+?):?(?:\s|$)/.exec(rest)?.[1] ?? '';
   const separator = rest.indexOf(' : ');
   if (separator >= 0) return { recipient, text: rest.slice(separator + 3).trim() };
-  const afterAddress = rest.slice(recipient.length).replace(/^:\s*/, '').replace(/^\s*<[^>]*>/, '').trim();
+  const afterAddress = rest.slice(recipient.length).replace(/^:\s*/, '').replace(/^\s*<[^>]*>:?/, '').trim();
   return { recipient, text: withoutFields(afterAddress) };
 }
 
