@@ -14,7 +14,6 @@ const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
 // answer with the enhanced code alone).
 const REJECT = /postfix[\w/-]*\/[\w-]+\[\d+\]: \w+: (?:milter-|proxy-)?reject: [\w-]+(?: from ([^\s[]*\[[^\]]*\](?::\d+)?|[^:]*))?: (?:(\d{3}) )?(\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
 const SAID = /host (\S+) said: /;
-const REJECTS = ['reject: ', 'milter-reject: ', 'proxy-reject: '];
 /** Deferred recipients waiting in the queue, bounded so a log of never-removed messages cannot grow memory. */
 const MAX_PENDING = 50_000;
 /** Normalized recipients remembered; a log names the same few recipients over and over. */
@@ -87,7 +86,8 @@ export const postfixRecognizer: LogRecognizer = {
         deferred.delete(removed[1]);
         return [];
       }
-      const reject = afterId > 1 && REJECTS.some((kind) => text.startsWith(kind, afterId)) ? REJECT.exec(text) : null;
+      const rejected = afterId > 1 && (text.startsWith('reject: ', afterId) || text.startsWith('milter-reject: ', afterId) || text.startsWith('proxy-reject: ', afterId));
+      const reject = rejected ? REJECT.exec(text) : null;
       if (reject) {
         const [, client, reply, dsn, diagnostic, rawAddress] = reject;
         const address = normalized(rawAddress);
