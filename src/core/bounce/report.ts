@@ -110,7 +110,7 @@ export class BounceReport {
   }
 }
 
-/** Counts a pattern. In a full map the least counted pattern gives its place, and its count, to the new one: a pattern
+/** Counts a pattern (a copy already, from BounceReport's cache). In a full map the least counted pattern gives its place, and its count, to the new one: a pattern
  * frequent enough to be the top one is then always kept, however late it first shows. */
 function count(patterns: Map<string, PatternCount>, pattern: string): void {
   const entry = patterns.get(pattern);
@@ -124,7 +124,7 @@ function count(patterns: Map<string, PatternCount>, pattern: string): void {
     patterns.delete(least![0]);
   }
   const inherited = least?.[1].count ?? 0;
-  patterns.set(detach(pattern), { count: inherited + 1, error: inherited });
+  patterns.set(pattern, { count: inherited + 1, error: inherited });
 }
 
 /** The most frequent pattern with the count it surely has ("+": it may have more, seen before it was kept). */
