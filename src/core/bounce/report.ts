@@ -110,8 +110,9 @@ export class BounceReport {
   }
 }
 
-/** Counts a pattern (a copy already, from BounceReport's cache). In a full map the least counted pattern gives its place, and its count, to the new one: a pattern
- * frequent enough to be the top one is then always kept, however late it first shows. */
+/** Counts a pattern (a copy already, from BounceReport's cache). In a full map the least counted pattern gives its
+ * place, and its count, to the new one: a pattern frequent enough to be the top one is then always kept, however late
+ * it first shows. */
 function count(patterns: Map<string, PatternCount>, pattern: string): void {
   const entry = patterns.get(pattern);
   if (entry) {
