@@ -53,7 +53,7 @@ describe('knowledge base: the IANA registry', () => {
         assert.equal(e.deprecated ?? false, row.deprecated, `${code} deprecated flag`);
         assertComplete(e, code, 2);
         if (statusClass === 2) assert.equal(e.bounceType, 'none', code);
-        else assert.ok(e.bounceType === 'hard' || e.bounceType === 'soft', code);
+        else assert.ok(['hard', 'review', 'soft'].includes(e.bounceType), code);
         if (statusClass === 2) assert.equal(e.category, 'success', code);
       }
     }
@@ -101,7 +101,7 @@ describe('knowledge base: codes outside the registry', () => {
   it('explains an unregistered detail from class and subject and says it is not registered', () => {
     const e = explainCode('5.3.9')!;
     assert.equal(e.registered, false);
-    assert.equal(e.bounceType, 'hard');
+    assert.equal(e.bounceType, 'review', 'permanent, but nothing says the address is gone');
     assert.match(e.title, /Unregistered detail of Mail System Status/);
     assert.match(e.meaning, /not in the IANA registry/);
     assert.match(e.breakdown[2], /not registered/);
@@ -131,7 +131,8 @@ describe('knowledge base: codes outside the registry', () => {
     const e = explainCode('5.4.1')!;
     assert.equal(e.title, 'No answer from host');
     assert.equal(e.category, 'user-unknown');
-    assert.equal(e.bounceType, 'hard');
+    // Alone the code is ambiguous (the registry's "no answer from host"); Microsoft's words decide.
+    assert.equal(e.bounceType, 'review');
     assert.ok(e.vendorNotes.some((note) => /Microsoft/.test(note.vendor) && /Access denied/.test(note.note) && /Directory-Based Edge Blocking/.test(note.note)));
   });
 
@@ -196,7 +197,7 @@ describe('knowledge base: basic reply codes', () => {
   it('explains an unlisted reply code from its digits', () => {
     const e = explainCode('526')!;
     assert.equal(e.registered, false);
-    assert.equal(e.bounceType, 'hard');
+    assert.equal(e.bounceType, 'review');
     assert.match(e.title, /Unlisted/);
   });
 });
@@ -239,11 +240,11 @@ describe('knowledge base: full-depth entries', () => {
 });
 
 describe('bounce policy', () => {
-  it('follows the class digit without an overriding pattern', () => {
+  it('follows the class digit and the code\'s meaning without an overriding pattern', () => {
     assert.equal(bounceTypeFor('5.1.1'), 'hard');
     assert.equal(bounceTypeFor('4.4.1'), 'soft');
     assert.equal(bounceTypeFor('2.0.0'), 'none');
-    assert.equal(bounceTypeFor('550'), 'hard');
+    assert.equal(bounceTypeFor('550'), 'review', 'permanent, but a bare 550 does not say the address is gone');
     assert.equal(bounceTypeFor('250'), 'none');
     assert.equal(bounceTypeFor('not a code'), 'none');
   });
@@ -251,12 +252,16 @@ describe('bounce policy', () => {
   it('applies the documented defaults', () => {
     assert.equal(bounceTypeFor('5.2.2'), 'soft');
     assert.equal(bounceTypeFor('5.7.1'), 'soft');
-    assert.equal(bounceTypeFor('5.7.13'), 'hard', 'a more specific hard pattern beats 5.7.*');
+    assert.equal(bounceTypeFor('5.7.13'), 'soft', 'a disabled account is often enabled again');
+    assert.equal(bounceTypeFor('5.7.17'), 'hard', 'the mailbox now belongs to someone else');
     assert.equal(bounceTypeFor('5.5.0'), 'soft');
     assert.equal(bounceTypeFor('552'), 'soft');
+    assert.equal(bounceTypeFor('550'), 'review', 'a bare 550 does not say why');
+    assert.equal(bounceTypeFor('5.0.0'), 'review');
     assert.equal(bounceTypeFor('5.3.2'), 'hard');
-    assert.match(explainCode('5.2.2')!.bounceTypeReason, /default policy.*5\.2\.2/);
-    assert.match(explainCode('5.1.1')!.bounceTypeReason, /class digit/);
+    assert.match(explainCode('5.2.2')!.bounceTypeReason, /mailbox-full.*full mailbox.*words decide/);
+    assert.match(explainCode('5.1.1')!.bounceTypeReason, /5\.1\.1 by itself says the address/);
+    assert.match(explainCode('550')!.bounceTypeReason, /^Review: 550 says the failure is permanent but not why/);
   });
 
   it('lets a user policy override the defaults, most specific pattern first, hard on a tie', () => {
@@ -268,14 +273,14 @@ describe('bounce policy', () => {
     assert.equal(bounceTypeFor('2.0.0', { softCodes: [], hardCodes: ['2.*.*'] }), 'none', 'success is never a bounce');
     assert.equal(bounceTypeFor('5.7.1', { softCodes: ['5.7.*'], hardCodes: ['5.7.*'] }), 'hard', 'tie goes to hard');
     assert.equal(bounceTypeFor('554', { softCodes: ['55*'], hardCodes: [] }), 'soft', 'reply code wildcard');
-    assert.equal(bounceTypeFor('5.5.4', { softCodes: ['55*'], hardCodes: [] }), 'hard', 'a reply pattern does not match enhanced codes');
+    assert.equal(bounceTypeFor('5.5.4', { softCodes: ['55*'], hardCodes: [] }), 'review', 'a reply pattern does not match enhanced codes');
     const e = explainCode('5.1.2', policy)!;
     assert.equal(e.bounceType, 'soft');
     assert.match(e.bounceTypeReason, /5\.1\.\* is in the smtpDiagnostics\.bounce\.softCodes setting/);
   });
 
   it('ignores malformed patterns and validates them', () => {
-    assert.equal(bounceTypeFor('5.2.2', { softCodes: ['5.2', 'x', ''], hardCodes: [] }), 'hard');
+    assert.equal(bounceTypeFor('5.1.1', { softCodes: ['5.1', 'x', ''], hardCodes: [] }), 'hard');
     for (const good of ['5.2.2', '5.7.*', '*.7.*', '552', '55*', '4.*.*']) assert.ok(isPolicyPattern(good), good);
     for (const bad of ['5.2', '5.x.1', '6.1.1', '5520', '', '5.2.2.2']) assert.ok(!isPolicyPattern(bad), bad);
   });

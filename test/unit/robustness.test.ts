@@ -64,7 +64,7 @@ function assertWellFormed({ records, events }: Awaited<ReturnType<typeof extract
   if (records.length > 0) withRecords++;
   for (const record of records) {
     assert.match(record.address, /^[^@\s]+@[^@\s]+$/);
-    assert.ok(record.type === 'hard' || record.type === 'soft');
+    assert.ok(['hard', 'review', 'soft'].includes(record.type));
     assert.ok(record.line >= 1 && record.count >= 1);
   }
   for (const event of events) assert.equal(typeof event.diagnostic, 'string');

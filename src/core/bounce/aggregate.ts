@@ -12,6 +12,8 @@ interface Entry {
   lastFailure: number;
 }
 
+const RANK = { none: 0, soft: 1, review: 2, hard: 3 } as const;
+
 /** Collects classified events in input order and yields the de-duplicated records. */
 export class BounceAggregator {
   private readonly failures = new Map<string, Entry>();
@@ -42,8 +44,8 @@ export class BounceAggregator {
     entry.count += 1;
     entry.lastSeen = event.date === undefined ? entry.lastSeen : detach(event.date);
     entry.lastFailure = this.order;
-    // A hard verdict outranks a soft one: keep the hardest evidence as the record's code and text.
-    if (entry.record.type !== 'hard' && event.type === 'hard') entry.record = detachEvent(event);
+    // A hard verdict outranks the others, and review outranks soft: keep the hardest evidence as the record's.
+    if (RANK[event.type] > RANK[entry.record.type]) entry.record = detachEvent(event);
   }
 
   /** Addresses whose failure was followed by a successful delivery. */
@@ -57,8 +59,8 @@ export class BounceAggregator {
       if ((this.deliveredAt.get(key) ?? 0) > entry.lastFailure) continue;
       const event = entry.record;
       records.push({
-        address: event.address, status: event.status ?? null, reply: event.reply ?? null, type: event.type === 'hard' ? 'hard' : 'soft',
-        reason: event.reason, diagnostic: event.diagnostic, remoteMta: event.remoteMta ?? null, date: event.date ?? null,
+        address: event.address, status: event.status ?? null, reply: event.reply ?? null, type: event.type === 'none' ? 'soft' : event.type,
+        reason: event.reason, rule: event.rule, source: event.source ?? 'log', diagnostic: event.diagnostic, remoteMta: event.remoteMta ?? null, date: event.date ?? null,
         messageId: event.messageId ?? null, file: event.file, line: event.line, count: entry.count,
         firstSeen: entry.firstSeen ?? null, lastSeen: entry.lastSeen ?? null,
       });

@@ -68,7 +68,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
         // Deliveries are the bulk of a log: no classification, and an event object only for a listener.
         summary.delivered++;
         aggregator.delivered(event.address);
-        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success'));
+        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success', 'delivered'));
         continue;
       }
       if (event.outcome === 'failed') summary.failed++;

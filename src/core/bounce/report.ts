@@ -33,7 +33,7 @@ export function diagnosticPattern(diagnostic: string): string {
 
 /** A pattern's count; `error` is how much of it a pattern it replaced had counted (space-saving). */
 interface PatternCount { count: number; error: number }
-interface Tally { hard: number; soft: number; deferred: number; inbound: number; patterns: Map<string, PatternCount> }
+interface Tally { hard: number; review: number; soft: number; deferred: number; inbound: number; patterns: Map<string, PatternCount> }
 
 /** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
 const PATTERN_CACHE_LIMIT = 10_000;
@@ -55,12 +55,13 @@ export class BounceReport {
     for (const [map, key] of [[this.byDomain, domain], [this.byCode, code], [this.byHost, host]] as const) {
       let tally = map.get(key);
       if (!tally) {
-        tally = { hard: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map() };
+        tally = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map() };
         map.set(detach(key), tally);
       }
       if (event.outcome === 'rejected-inbound') tally.inbound++;
       else if (event.outcome === 'deferred') tally.deferred++;
       else if (event.type === 'hard') tally.hard++;
+      else if (event.type === 'review') tally.review++;
       else tally.soft++;
       if (pattern) count(tally.patterns, pattern);
     }
@@ -92,16 +93,16 @@ export class BounceReport {
       ['Per remote host (the receiving server; for inbound rejects, the sending client)', this.byHost, 'hosts'],
     ] as const;
     for (const [heading, map, noun] of tables) {
-      lines.push(`## ${heading}`, '', '| | hard | soft | deferred | inbound rejects | top diagnostic |', '| --- | ---: | ---: | ---: | ---: | --- |');
+      lines.push(`## ${heading}`, '', '| | hard | review | soft | deferred | inbound rejects | top diagnostic |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
       const rows = [...map].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1));
       for (const [key, tally] of rows.slice(0, ROWS_SHOWN)) {
-        lines.push(`| ${escapeMarkdown(key)} | ${tally.hard} | ${tally.soft} | ${tally.deferred} | ${tally.inbound} | ${topPattern(tally.patterns)} |`);
+        lines.push(`| ${escapeMarkdown(key)} | ${tally.hard} | ${tally.review} | ${tally.soft} | ${tally.deferred} | ${tally.inbound} | ${topPattern(tally.patterns)} |`);
       }
-      if (rows.length === 0) lines.push('| (none) | 0 | 0 | 0 | 0 | |');
+      if (rows.length === 0) lines.push('| (none) | 0 | 0 | 0 | 0 | 0 | |');
       if (rows.length > ROWS_SHOWN) {
         const rest = rows.slice(ROWS_SHOWN).map(([, tally]) => tally);
-        const sum = (field: 'hard' | 'soft' | 'deferred' | 'inbound') => rest.reduce((all, tally) => all + tally[field], 0);
-        lines.push(`| ${rest.length} more ${noun} | ${sum('hard')} | ${sum('soft')} | ${sum('deferred')} | ${sum('inbound')} | |`);
+        const sum = (field: 'hard' | 'review' | 'soft' | 'deferred' | 'inbound') => rest.reduce((all, tally) => all + tally[field], 0);
+        lines.push(`| ${rest.length} more ${noun} | ${sum('hard')} | ${sum('review')} | ${sum('soft')} | ${sum('deferred')} | ${sum('inbound')} | |`);
       }
       lines.push('');
     }
@@ -138,5 +139,5 @@ function topPattern(patterns: ReadonlyMap<string, PatternCount>): string {
 }
 
 function total(tally: Tally): number {
-  return tally.hard + tally.soft + tally.deferred + tally.inbound;
+  return tally.hard + tally.review + tally.soft + tally.deferred + tally.inbound;
 }

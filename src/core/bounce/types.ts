@@ -1,5 +1,15 @@
 // Shapes shared by the bounce-extraction engine: one event per failure/delivery seen, one record per address.
 import type { BounceType, ReasonCategory } from '../knowledge/types';
+import type { RowName, SmtpStage } from '../policy/decide';
+
+export type { SmtpStage } from '../policy/decide';
+
+/**
+ * Where an address was read: a DSN's Final- or Original-Recipient (dsn), an X-Failed-Recipients header (header), a
+ * provider's JSON notification (json), an RCPT TO of a session transcript (transcript), a failed-recipient line of
+ * the human-readable text (text), or a log line (log). Nothing else names a failed recipient.
+ */
+export type AddressSource = 'dsn' | 'header' | 'json' | 'transcript' | 'text' | 'log';
 
 /** What happened to one recipient, as one line or one DSN block tells it. */
 export type Outcome =
@@ -29,14 +39,16 @@ export interface BounceEvent {
   readonly format: string;
   /** The SMTP command the failing reply answered, when the source says (RCPT TO, end of DATA, MAIL FROM). */
   readonly stage?: SmtpStage;
+  /** Where the address was read; undefined for log formats (the record says "log"). */
+  readonly source?: AddressSource;
 }
-
-export type SmtpStage = 'MAIL' | 'RCPT' | 'DATA';
 
 /** An event with its classification. */
 export interface ClassifiedEvent extends BounceEvent {
   readonly type: BounceType;
   readonly reason: ReasonCategory;
+  /** The row of the decision table that decided. */
+  readonly rule: RowName;
 }
 
 /** One address after de-duplication: the JSON field names are part of the CLI's contract. */
@@ -44,8 +56,12 @@ export interface BounceRecord {
   readonly address: string;
   readonly status: string | null;
   readonly reply: string | null;
-  readonly type: 'hard' | 'soft';
+  /** hard: on the suppression list; review: a permanent failure without proof that the address is gone; soft. */
+  readonly type: 'hard' | 'review' | 'soft';
   readonly reason: ReasonCategory;
+  /** The row of the decision table that decided (README "Hard or soft?"). */
+  readonly rule: RowName;
+  readonly source: AddressSource;
   readonly diagnostic: string;
   readonly remoteMta: string | null;
   readonly date: string | null;

@@ -21,7 +21,7 @@ export interface HoverCard {
   readonly end: number;
 }
 
-const BOUNCE_WORDS = { hard: 'hard bounce', soft: 'soft bounce', none: 'not a failure' } as const;
+const BOUNCE_WORDS = { hard: 'hard bounce', review: 'review: permanent, cause not stated', soft: 'soft bounce', none: 'not a failure' } as const;
 const TOP_CAUSES = 3;
 
 /** The card for the code under `character` in `line`, or undefined when there is no code there. */

@@ -11,7 +11,7 @@ interface Section {
   readonly numbered?: boolean;
 }
 
-const BOUNCE_LABEL = { hard: 'Hard bounce', soft: 'Soft bounce', none: 'Not a failure' } as const;
+const BOUNCE_LABEL = { hard: 'Hard bounce', review: 'Review (permanent, cause not stated)', soft: 'Soft bounce', none: 'Not a failure' } as const;
 
 function headline(e: CodeExplanation): string {
   return `${e.code} — ${e.title}`;

@@ -8,6 +8,7 @@ import { deepEntry } from './deep';
 import { vendorRulesFor } from './vendors';
 import { replyCodeInfo } from './replyCodes';
 import { DEFAULT_POLICY, decideBounceType, defaultRuleReason } from './policy';
+import { codeVerdict, type RowName, type Verdict } from '../policy/decide';
 
 const CLASS_MEANING: Record<StatusClass, string> = {
   2: 'The action succeeded.',
@@ -89,6 +90,10 @@ function defaultDeveloperSteps(type: BounceType): string[] {
       'Let the queue retry with backoff within its lifetime (commonly 4 to 5 days)',
       'Count consecutive soft bounces per address and suppress only after a threshold you document',
     ];
+    case 'review': return [
+      'Record the bounce with its full reply text and queue it for a person to read, not for the suppression list',
+      'Suppress the address when the text says the mailbox or domain does not exist; retry it when it names a block',
+    ];
     case 'none': return ['No bounce handling is needed', 'Log the result if you track delivery outcomes'];
   }
 }
@@ -97,6 +102,7 @@ function defaultBestPractices(type: BounceType): string[] {
   switch (type) {
     case 'hard': return ['Suppress hard-bounced addresses automatically', 'Validate addresses at sign-up with confirmed opt-in'];
     case 'soft': return ['Retry with backoff instead of resending by hand', 'Watch soft-bounce rates per receiving domain to spot blocks early'];
+    case 'review': return ['Read review bounces before suppressing: a bare 5xx hides both missing mailboxes and blocks', 'Suppress after the same address fails permanently on several campaigns'];
     case 'none': return ['Keep delivery logs to prove acceptance when a recipient asks'];
   }
 }
@@ -105,30 +111,38 @@ function actionFor(type: BounceType): string {
   switch (type) {
     case 'hard': return 'Suppress the address: stop sending to it unless the recipient gives you a corrected one.';
     case 'soft': return 'Keep the address: let the queue retry, and fix the cause on the sending side if it repeats.';
+    case 'review': return 'Read the server\'s words before you act: suppress only if they say the mailbox or domain does not exist.';
     case 'none': return 'None: this is not a failure.';
   }
 }
 
+/** How each row of the decision table reads for a code alone, without the server's words. */
+const WITHOUT_WORDS: Partial<Record<RowName, (code: string, verdict: Verdict) => string>> = {
+  code: (code, verdict) => verdict.type === 'hard'
+    ? `Hard: ${code} by itself says the address or its domain cannot receive mail (${verdict.reason}).`
+    : `Soft: ${code} names ${verdict.reason}, which is about the sender, the message or the moment; the address may still work.`,
+  stage: () => 'Soft: the refusal answered the sender or the message, not the recipient.',
+};
+
+const WORDS_DECIDE = 'The server\'s words decide before the code: "user unknown" or "no such domain" make a permanent failure hard; '
+  + 'quota, greylisting, "try again", a block, spam or policy make it soft (README "Hard or soft?").';
+
+/** The verdict of the one decision table for this code with no wording, and why, in words. */
 function bounceReason(code: string, policy: BouncePolicy | undefined): { type: BounceType; reason: string } {
+  if (/^[23]/.test(code)) return { type: 'none', reason: code.startsWith('3') ? 'Class 3 is an intermediate reply: the dialogue goes on, nothing failed.' : 'Class 2 reports success, so it is never a bounce.' };
+  const verdict = codeVerdict(code, policy ?? DEFAULT_POLICY);
   const decision = decideBounceType(code, policy ?? DEFAULT_POLICY);
-  if (decision.type === 'none') return { type: 'none', reason: code.startsWith('3') ? 'Class 3 is an intermediate reply: the dialogue goes on, nothing failed.' : 'Class 2 reports success, so it is never a bounce.' };
-  const word = decision.type === 'hard' ? 'Hard' : 'Soft';
-  if (decision.pattern !== undefined) {
-    const documented = defaultRuleReason(decision.pattern, decision.type);
-    const setting = decision.type === 'hard' ? 'smtpDiagnostics.bounce.hardCodes' : 'smtpDiagnostics.bounce.softCodes';
-    return {
-      type: decision.type,
-      reason: documented
-        ? `${word} by the default policy (pattern ${decision.pattern} in ${setting}): ${documented}.`
-        : `${word} because pattern ${decision.pattern} is in the ${setting} setting.`,
-    };
+  const documented = defaultRuleReason(decision.pattern, decision.type);
+  let why: string;
+  if (verdict.row === 'user-pattern') {
+    const setting = verdict.type === 'hard' ? 'smtpDiagnostics.bounce.hardCodes' : 'smtpDiagnostics.bounce.softCodes';
+    return { type: verdict.type, reason: `${verdict.type === 'hard' ? 'Hard' : 'Soft'} because pattern ${decision.pattern} is in the ${setting} setting; it overrides the server's words.` };
   }
-  return {
-    type: decision.type,
-    reason: decision.type === 'hard'
-      ? 'Hard by the class digit: 5 is a permanent failure and no policy pattern overrides it for this code.'
-      : 'Soft by the class digit: 4 is a temporary failure and no policy pattern overrides it for this code.',
-  };
+  if (code.startsWith('4')) why = 'Soft: class 4 is a temporary failure; the queue retries and the address may be fine.';
+  else if (verdict.type === 'review') why = `Review: ${code} says the failure is permanent but not why, so it does not put the address on the suppression list by itself.`;
+  else why = WITHOUT_WORDS[verdict.row]?.(code, verdict) ?? `${verdict.type === 'hard' ? 'Hard' : 'Soft'} by the default policy.`;
+  if (documented && verdict.type === decision.type) why += ` ${documented.charAt(0).toUpperCase()}${documented.slice(1)}.`;
+  return { type: verdict.type, reason: `${why} ${WORDS_DECIDE}` };
 }
 
 function replyDigitFor(statusClass: StatusClass): string {

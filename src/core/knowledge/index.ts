@@ -5,7 +5,8 @@ import type { BounceType, BouncePolicy, CodeExplanation } from './types';
 import { REGISTRY } from './registry';
 import { REPLY_CODES } from './replyCodes';
 import { explainEnhanced, explainReply } from './compose';
-import { DEFAULT_POLICY, decideBounceType } from './policy';
+import { DEFAULT_POLICY } from './policy';
+import { codeVerdict } from '../policy/decide';
 
 export type { BounceType, BouncePolicy, CodeExplanation, ReasonCategory } from './types';
 export { DEFAULT_POLICY, isPolicyPattern } from './policy';
@@ -47,5 +48,5 @@ export function listCodes(): readonly { code: string; title: string }[] {
 /** Hard, soft or none for a code under a policy (default: DEFAULT_POLICY). Malformed codes are 'none'. */
 export function bounceTypeFor(code: string, policy: BouncePolicy = DEFAULT_POLICY): BounceType {
   const canonical = canonicalCode(code);
-  return canonical === undefined ? 'none' : decideBounceType(canonical, policy).type;
+  return canonical === undefined ? 'none' : codeVerdict(canonical, policy).type;
 }

@@ -2,7 +2,11 @@
 import type { ReplyClass } from '../statusCode';
 
 /** Whether a failure is worth retrying, from the sender's point of view. */
-export type BounceType = 'hard' | 'soft' | 'none';
+/**
+ * hard: the address cannot receive mail, suppress it; review: a permanent failure that nothing proves is the
+ * address's (a bare 550), for a person to look at; soft: the address may still work; none: not a failure.
+ */
+export type BounceType = 'hard' | 'review' | 'soft' | 'none';
 
 /** Broad reason categories shared by the knowledge base, the extraction engine and reports. */
 export type ReasonCategory =
