@@ -36,7 +36,8 @@ export class BounceAggregator {
     if (event.outcome !== 'failed') return;
     const key = event.address.toLowerCase();
     const entry = this.failures.get(key);
-    if (!entry) {
+    // A delivery since the last failure closed that story: the address worked, so only what follows counts.
+    if (!entry || (this.deliveredAt.get(key) ?? 0) > entry.lastFailure) {
       const kept = detachEvent(event);
       this.failures.set(detach(key), { record: kept, count: 1, firstSeen: kept.date, lastSeen: kept.date, lastFailure: this.order });
       return;

@@ -2,8 +2,10 @@
 // human-readable body that MTAs write (Exim, qmail, Exchange, Gmail, Yahoo, …). postal-mime does the MIME work.
 import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
+import { bodyRecipients } from './bodyRecipients';
 import { enhancedCodeIn, reasonFor, replyCodeIn, smtpStageIn } from './classify';
 import { parseDeliveryStatus } from './dsn';
+import { providerJsonEvents } from './providerJson';
 import type { BounceEvent, Outcome } from './types';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
@@ -16,7 +18,29 @@ const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:s
 const BOUNCE_SENDER = /mailer-daemon|post_?master|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
 const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
 const AUTO_REPLY_SUBJECT = /^(?:auto(?:matic)?[- ]?(?:reply|response)|autorespons|out of (?:the )?office|away|vacation)/i;
-const NON_RECIPIENT = /^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply|bounces?)@/i;
+/** The first header block of a text: the returned original's headers, when the text is its copy. */
+function firstHeaderBlock(text: string): Map<string, string> {
+  const start = text.search(/^[\w-]+:[ \t]/m);
+  const fields = new Map<string, string>();
+  if (start < 0) return fields;
+  let last = '';
+  for (const line of text.slice(start).split(/\r?\n/)) {
+    if (line.trim() === '') break;
+    if (/^[ \t]/.test(line) && last) fields.set(last, `${fields.get(last)} ${line.trim()}`);
+    else {
+      const colon = line.indexOf(':');
+      if (colon <= 0) break;
+      last = line.slice(0, colon).trim().toLowerCase();
+      if (!fields.has(last)) fields.set(last, line.slice(colon + 1));
+    }
+  }
+  return fields;
+}
+
+/** The addresses of some fields of a header block. */
+function addressesOf(fields: ReadonlyMap<string, string>, names: readonly string[]): string[] {
+  return names.flatMap((name) => fields.get(name)?.match(ADDRESS_IN_TEXT) ?? []).map((raw) => normalizeAddress(raw)).filter((value): value is string => Boolean(value));
+}
 
 export interface ParsedMessage {
   readonly events: BounceEvent[];
@@ -57,84 +81,11 @@ function explanation(text: string): string {
   return cut ? text.slice(0, cut.index) : text;
 }
 
-/**
- * An address that opens a line ("  user@example.com", "<user@example.com>:", "user@x on <date>"). Written so that
- * no character can be taken by two neighbouring parts, which on a long run of that character made the search take
- * time in the square (or cube) of the run's length: the bullet run is taken whole or not at all (look-ahead and
- * back-reference), "@" is in neither part of the address, and runs of spaces meet only across a required
- * character (hence the look-behinds for " on", " (", " - ").
- */
-const ANCHOR = /^\s*(?:(?=(?<bullets>[-*>•]+))\k<bullets>\s*|(?:(?:final-|original-)?recipient(?: address)?|to|rcpt to|address|failed recipient|addressed to)\s*(?::\s*)?)?["']?<?(?<address>[^\s<>"',;:()@]+@[^\s<>"',;:()@]+?)>?["']?(?:\s*(?::.*|\.\.\..*|(?<=\s)on\s.*|(?<=\s)\(.*|(?<=\s)-\s.*|[.,;]))?\s*$/i;
-
-/** Recipients and their failure text from a body without a delivery-status part. */
-function bodyRecipients(text: string, excluded: ReadonlySet<string>): { address: string; diagnostic: string }[] {
-  const lines = text.split(/\r?\n|\r/);
-  let anchors: { address: string; index: number; quoted: boolean }[] = [];
-  lines.forEach((line, index) => {
-    const match = ANCHOR.exec(line);
-    const address = match?.groups ? normalizeAddress(match.groups.address) : undefined;
-    // "To: a@b" usually quotes the original message's header: used only when nothing better names a recipient.
-    if (address) anchors.push({ address, index, quoted: /^\s*to\s*:/i.test(line) });
-  });
-  // The original sender and postmaster addresses are rarely the failed recipient, but when a line names only
-  // them (a bounce of mail to postmaster, or to oneself), they are.
-  const likely = anchors.filter(({ address }) => !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address));
-  if (likely.length > 0) anchors = likely;
-  if (anchors.some((anchor) => !anchor.quoted)) anchors = anchors.filter((anchor) => !anchor.quoted);
-  if (anchors.length === 0) {
-    // No address on a line of its own: take any address in the text, with its own line as the diagnostic.
-    lines.forEach((line, index) => {
-      for (const raw of line.match(ADDRESS_IN_TEXT) ?? []) {
-        const address = normalizeAddress(raw);
-        if (address && !excluded.has(address.toLowerCase()) && !NON_RECIPIENT.test(address)) anchors.push({ address, index, quoted: false });
-      }
-    });
-  }
-  const found = new Map<string, string>();
-  anchors.forEach(({ address, index }, position) => {
-    const next = anchors.slice(position + 1).find((anchor) => anchor.index > index)?.index ?? Math.min(lines.length, index + 12);
-    const block = lines.slice(index, Math.min(next, index + 12)).join(' ').replace(/\s+/g, ' ').trim();
-    found.set(address, `${found.get(address) ?? ''} ${block}`.trim());
-  });
-  return [...found].map(([address, diagnostic]) => ({ address, diagnostic }));
-}
-
 /** The body of a raw message (after the first blank line), as latin1 text. */
 function rawBodyOf(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const blank = /\r?\n\r?\n|\r\r/.exec(text);
   return blank ? text.slice(blank.index + blank[0].length) : '';
-}
-
-interface SesRecipient { emailAddress?: unknown; status?: unknown; diagnosticCode?: unknown }
-
-/**
- * Amazon SES bounce notifications sent as JSON mail bodies ("notificationType": "Bounce"). Mail gateways wrap
- * long lines and break the JSON, so only the recipients array and a few fields are read, each on its own.
- */
-function sesNotification(body: string, base: { file: string; line: number; messageId?: string }, date?: string): BounceEvent[] | undefined {
-  const type = /"notificationType"\s*:\s*"(\w+)"/.exec(body)?.[1];
-  if (!type) return undefined;
-  // Complaint and Delivery notifications name recipients too, but nothing bounced.
-  if (type !== 'Bounce') return [];
-  const field = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(body)?.[1];
-  let recipients: SesRecipient[];
-  try {
-    recipients = JSON.parse(/"bouncedRecipients"\s*:\s*(\[[^\]]*\])/.exec(body)?.[1] ?? '[]');
-  } catch {
-    return undefined;
-  }
-  const outcome = field('bounceType') === 'Permanent' ? 'failed' as const : 'deferred' as const;
-  return recipients.flatMap((recipient) => {
-    const address = typeof recipient.emailAddress === 'string' ? normalizeAddress(recipient.emailAddress) : undefined;
-    if (!address) return [];
-    const diagnostic = typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode.replace(/^smtp;\s*/i, '') : '';
-    const status = typeof recipient.status === 'string' ? enhancedCodeIn(recipient.status) : enhancedCodeIn(diagnostic);
-    return [{
-      ...base, address, outcome, status, reply: replyCodeIn(diagnostic, true), diagnostic,
-      remoteMta: field('reportingMTA')?.replace(/^(?:dns|dsn);\s*/i, ''), date: field('timestamp') ?? date, format: 'amazon-ses',
-    }];
-  });
 }
 
 /** Finds the bounced recipients of one message. `location` names it in records (file and first line). */
@@ -150,60 +101,80 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
     const start = rawBody.search(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient):/im);
     if (start >= 0) dsnTexts.push(rawBody.slice(start));
   }
-  const bodyText = explanation((email.text ?? '') || htmlToText(email.html ?? '') || rawBody);
+  const fullText = (email.text ?? '') || htmlToText(email.html ?? '') || rawBody;
+  const bodyText = explanation(fullText);
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
   const messageId = /^Message-ID:\s*(<[^>]*>)/im.exec(originalHeaders)?.[1];
   const date = email.date;
   const base = { file, line, messageId } as const;
+  const from = email.from?.address ?? '';
+  // The returned original's headers: an attached copy, else the copy after the explaining text.
+  const original = firstHeaderBlock(originalHeaders || fullText.slice(bodyText.length));
+  // The bounce's own parties and the returned original's sender are never failed recipients.
+  const senders = new Set(
+    [email.to?.map((entry) => 'address' in entry ? entry.address : ''), from, email.returnPath, email.deliveredTo, header('x-original-to'),
+      addressesOf(original, ['from', 'sender', 'reply-to', 'return-path'])]
+      .flat().filter((value): value is string => Boolean(value)).map((value) => normalizeAddress(value)?.toLowerCase() ?? ''),
+  );
+  senders.delete('');
+  let fromText = bodyRecipients(bodyText, senders);
+  if (fromText.length === 0) {
+    // A bounce that names no recipient, of a message that had exactly one: that one failed (MMS gateways, some
+    // carriers). The original's "To:" may sit in the explaining text ("Original Message: From: … To: …").
+    const originalRecipients = new Set(addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc']).map((value) => value.toLowerCase()));
+    const [only] = originalRecipients;
+    if (originalRecipients.size === 1 && !senders.has(only)) fromText = [{ address: addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc'])[0], diagnostic: bodyText.replace(/\s+/g, ' ').trim().slice(0, 600), source: 'original' }];
+  }
 
   const events: BounceEvent[] = [];
   for (const dsnText of dsnTexts) {
     const report = parseDeliveryStatus(dsnText);
     const singleRecipient = report.recipients.length === 1;
     for (const recipient of report.recipients) {
+      if (senders.has(recipient.address.toLowerCase())) continue;
       const outcome: Outcome = recipient.action === 'failed' ? 'failed' : recipient.action === 'delayed' ? 'deferred'
         : /^(?:delivered|relayed|expanded)$/.test(recipient.action) ? 'delivered' : recipient.status?.startsWith('4') ? 'deferred' : recipient.status?.startsWith('2') ? 'delivered' : 'failed';
       // The human-readable part often says more than the Diagnostic-Code (or is the only place with the text).
-      const bodyBlock = bodyRecipients(bodyText, new Set()).find((entry) => entry.address.toLowerCase() === recipient.address.toLowerCase())?.diagnostic;
+      const own = fromText.find((entry) => entry.address.toLowerCase() === recipient.address.toLowerCase());
+      const bodyBlock = own?.diagnostic;
       // With one recipient, the sentence above its line explains it too (EZweb: "The user(s) account is disabled."
       // above "<a@ezweb.ne.jp>: 550 user unknown"); the recipient's own line stays first for its codes.
-      const lead = singleRecipient && bodyBlock ? bodyText.slice(0, Math.max(0, bodyText.toLowerCase().indexOf(recipient.address.toLowerCase()))).replace(/\s+/g, ' ').trim().slice(-600) : '';
+      const lead = singleRecipient && bodyBlock && own?.source === 'text' ? bodyText.slice(0, Math.max(0, bodyText.toLowerCase().indexOf(recipient.address.toLowerCase()))).replace(/\s+/g, ' ').trim().slice(-600) : '';
       const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? bodyText.replace(/\s+/g, ' ').slice(0, 600) : '';
       const diagnostic = recipient.diagnostic || extra;
       events.push({
         ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
-        reply: replyCodeIn(recipient.diagnostic, true) ?? replyCodeIn(diagnostic, true), diagnostic: recipient.diagnostic ? `${recipient.diagnostic}` : extra,
+        reply: replyCodeIn(recipient.diagnostic, true) ?? replyCodeIn(diagnostic, true), diagnostic,
         remoteMta: recipient.remoteMta, date: recipient.date ?? date, format: 'dsn',
-        stage: smtpStageIn(recipient.diagnostic) ?? smtpStageIn(extra),
+        stage: smtpStageIn(recipient.diagnostic) ?? own?.stage ?? smtpStageIn(extra), source: 'dsn',
       });
     }
   }
   if (events.length > 0) return { events };
-  const ses = sesNotification(bodyText, base, date);
-  if (ses) return ses.length ? { events: ses } : { events: [], skipped: 'Amazon SES notification that is not a bounce' };
+  const json = [fullText, ...email.attachments.filter((part) => /json/i.test(part.mimeType)).map((part) => decode(part.content))];
+  for (const text of json) {
+    const provider = providerJsonEvents(text, base, date);
+    if (provider) return provider.length ? { events: provider } : { events: [], skipped: 'provider notification that is not a bounce' };
+  }
 
-  const from = email.from?.address ?? '';
   const isBounce = BOUNCE_SUBJECT.test(subject) || BOUNCE_SENDER.test(`${from} ${email.from?.name ?? ''}`) || header('x-failed-recipients') !== undefined;
   // Not Auto-Submitted: Exim marks its own bounces "auto-replied" too.
   if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
     return { events: [], skipped: dsnTexts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
   }
-  const excluded = new Set(
-    [email.to?.map((entry) => 'address' in entry ? entry.address : ''), from, email.returnPath, email.deliveredTo, header('x-original-to')]
-      .flat().filter((value): value is string => Boolean(value)).map((value) => normalizeAddress(value)?.toLowerCase() ?? ''),
-  );
-  const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
-  let recipients = bodyRecipients(bodyText, excluded);
-  if (failed.length > 0) recipients = failed.map((address) => recipients.find((entry) => entry.address === address) ?? { address, diagnostic: bodyText.replace(/\s+/g, ' ').slice(0, 600) });
-  const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const context = bodyText.replace(/\s+/g, ' ');
+  const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
+  const recipients = failed.length === 0 ? fromText
+    : failed.map((address) => ({ diagnostic: context.slice(0, 600), ...fromText.find((entry) => entry.address.toLowerCase() === address.toLowerCase()), address, source: 'header' as const }));
+  const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonFor(undefined, text, 'failed') !== 'other';
-  for (const { address, diagnostic } of recipients) {
+  for (const recipient of recipients) {
     // A block that explains nothing (no code, no known wording) is explained by the text around it.
-    const text = explains(diagnostic) ? diagnostic : `${diagnostic} ${context.slice(0, 600)}`;
+    const text = explains(recipient.diagnostic) ? recipient.diagnostic : `${recipient.diagnostic} ${context.slice(0, 600)}`;
     events.push({
-      ...base, address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
-      remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body',
+      ...base, address: recipient.address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
+      remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body', source: recipient.source,
+      stage: 'stage' in recipient ? recipient.stage : undefined,
     });
   }
   return { events };

@@ -7,9 +7,10 @@ export type { SmtpStage } from '../policy/decide';
 /**
  * Where an address was read: a DSN's Final- or Original-Recipient (dsn), an X-Failed-Recipients header (header), a
  * provider's JSON notification (json), an RCPT TO of a session transcript (transcript), a failed-recipient line of
- * the human-readable text (text), or a log line (log). Nothing else names a failed recipient.
+ * the human-readable text (text), a log line (log), or, when a bounce names no recipient at all, the one recipient
+ * of the returned original (original). Nothing else names a failed recipient.
  */
-export type AddressSource = 'dsn' | 'header' | 'json' | 'transcript' | 'text' | 'log';
+export type AddressSource = 'dsn' | 'header' | 'json' | 'transcript' | 'text' | 'original' | 'log';
 
 /** What happened to one recipient, as one line or one DSN block tells it. */
 export type Outcome =
