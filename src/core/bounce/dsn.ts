@@ -37,6 +37,32 @@ function untyped(value: string | undefined): string | undefined {
   return text || undefined;
 }
 
+/** Domains that only route inside one organisation (RFC 6762 .local, RFC 2606 .invalid, and common private ones). */
+const INTERNAL_DOMAIN = /(?:^|\.)(?:local|localdomain|localhost|internal|intranet|lan|corp|home|invalid|private)$|^[^.]+$/i;
+
+/**
+ * An address that someone outside can deliver to: typed rfc822 (or untyped), an Internet domain, and no routing
+ * syntax of a gateway (Exchange's IMCEA encapsulation, "%" and "!" source routes).
+ */
+function deliverable(raw: string, address: string): boolean {
+  const type = /^\s*([\w-]+)\s*;/.exec(raw)?.[1].toLowerCase();
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  return (type === undefined || type === 'rfc822' || type === 'utf-8') && !INTERNAL_DOMAIN.test(address.slice(at + 1))
+    && !/^IMCEA|[%!]/i.test(local);
+}
+
+/**
+ * The failed recipient of a block: the Final-Recipient, unless it is an internal routing address (a mailbox
+ * server's own name, a gateway encapsulation) and the Original-Recipient, the address the sender used, is a real one.
+ */
+function recipientOf(finalRaw: string | undefined, originalRaw: string | undefined): string | undefined {
+  const final = finalRaw ? normalizeAddress(untyped(finalRaw) ?? finalRaw) : undefined;
+  const original = originalRaw ? normalizeAddress(untyped(originalRaw) ?? originalRaw) : undefined;
+  if (final && original && !deliverable(finalRaw!, final) && deliverable(originalRaw!, original)) return original;
+  return final ?? original;
+}
+
 /**
  * Parses a delivery-status body. Blocks are split on blank lines and, for senders that omit them, before a
  * Final-Recipient (or Original-Recipient) that would start a second recipient in the same block.
@@ -60,8 +86,7 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
   for (const block of blocks) {
     const fields = fieldsOf(block);
     reportingMta ??= untyped(fields.get('reporting-mta'));
-    const raw = fields.get('final-recipient') ?? fields.get('original-recipient');
-    const address = raw ? normalizeAddress(untyped(raw) ?? raw) : undefined;
+    const address = recipientOf(fields.get('final-recipient'), fields.get('original-recipient'));
     if (!address) continue;
     const status = /([245])\.(\d{1,3})\.(\d{1,3})/.exec(fields.get('status') ?? '');
     recipients.push({

@@ -3,8 +3,10 @@
 import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
 import { bodyRecipients } from './bodyRecipients';
+import { decodeText } from './charset';
 import { enhancedCodeIn, reasonFor, replyCodeIn, smtpStageIn } from './classify';
 import { parseDeliveryStatus } from './dsn';
+import { textParts } from './mimeText';
 import { providerJsonEvents } from './providerJson';
 import type { BounceEvent, Outcome } from './types';
 
@@ -48,8 +50,9 @@ export interface ParsedMessage {
   readonly skipped?: string;
 }
 
+/** A part's bytes as text: its charset is rarely declared on report parts, and often wrong on text ones. */
 function decode(content: ArrayBuffer | Uint8Array | string): string {
-  return typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content);
+  return typeof content === 'string' ? content : decodeText(content instanceof Uint8Array ? content : new Uint8Array(content));
 }
 
 /** Bare-CR files (old Mac) confuse every MIME parser; they become LF here (CRLF stays one line end, as LF). */
@@ -90,7 +93,9 @@ function rawBodyOf(bytes: Uint8Array): string {
 
 /** Finds the bounced recipients of one message. `location` names it in records (file and first line). */
 export async function parseBounceMessage(bytes: Uint8Array, file: string, line = 1): Promise<ParsedMessage> {
-  const email = await PostalMime.parse(normalizeNewlines(bytes), { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
+  const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
+  const email = await parser.parse(normalizeNewlines(bytes));
+  const decoded = textParts(parser);
   const header = (name: string) => email.headers.find((entry) => entry.key === name)?.value;
   const subject = email.subject ?? '';
   if (email.attachments.some((part) => part.mimeType === 'message/feedback-report')) return { events: [], skipped: 'feedback report (ARF)' };
@@ -101,7 +106,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
     const start = rawBody.search(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient):/im);
     if (start >= 0) dsnTexts.push(rawBody.slice(start));
   }
-  const fullText = (email.text ?? '') || htmlToText(email.html ?? '') || rawBody;
+  const fullText = (decoded?.text ?? email.text ?? '') || htmlToText(decoded?.html ?? email.html ?? '') || rawBody;
   const bodyText = explanation(fullText);
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
   const messageId = /^Message-ID:\s*(<[^>]*>)/im.exec(originalHeaders)?.[1];
@@ -110,7 +115,8 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const from = email.from?.address ?? '';
   // The returned original's headers: an attached copy, else the copy after the explaining text.
   const original = firstHeaderBlock(originalHeaders || fullText.slice(bodyText.length));
-  // The bounce's own parties and the returned original's sender are never failed recipients.
+  // The bounce's own parties and the returned original's sender are failed recipients only where a field that
+  // names failed recipients says so (Final-Recipient, X-Failed-Recipients: mail to oneself), never in running text.
   const senders = new Set(
     [email.to?.map((entry) => 'address' in entry ? entry.address : ''), from, email.returnPath, email.deliveredTo, header('x-original-to'),
       addressesOf(original, ['from', 'sender', 'reply-to', 'return-path'])]
@@ -131,7 +137,6 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
     const report = parseDeliveryStatus(dsnText);
     const singleRecipient = report.recipients.length === 1;
     for (const recipient of report.recipients) {
-      if (senders.has(recipient.address.toLowerCase())) continue;
       const outcome: Outcome = recipient.action === 'failed' ? 'failed' : recipient.action === 'delayed' ? 'deferred'
         : /^(?:delivered|relayed|expanded)$/.test(recipient.action) ? 'delivered' : recipient.status?.startsWith('4') ? 'deferred' : recipient.status?.startsWith('2') ? 'delivered' : 'failed';
       // The human-readable part often says more than the Diagnostic-Code (or is the only place with the text).

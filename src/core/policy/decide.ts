@@ -140,7 +140,13 @@ export function decide(evidence: Evidence, policy: BouncePolicy = DEFAULT_POLICY
   if (codeClass !== '4' && weak) return verdict(weak !== 'user-unknown' ? 'soft' : addressingCode ? 'hard' : 'review', weak, 'weak-wording');
   // 13. The class digit, through the default policy's code patterns: a permanent failure with nothing that proves
   // the address is gone is for review, not for the list.
-  if (codeClass === '4') return verdict('soft', byCode ?? weak ?? 'technical', 'class');
-  const byPolicy = code && codeClass ? decideBounceType(code, policy).type : 'hard';
-  return verdict(byPolicy === 'soft' ? 'soft' : 'review', stage === 'RCPT' ? 'user-unknown' : 'other', 'class');
+  if (codeClass === '4') {
+    const reason = byCode ?? weak ?? 'technical';
+    return verdict('soft', ADDRESS_GONE.has(reason) ? 'expired' : reason, 'class');
+  }
+  // A vague enhanced code (X.0.0) says less than a reply code with a rule of its own (501 "syntax error").
+  const policyCode = vagueCode && reply && decideBounceType(reply, policy).pattern !== undefined ? reply : code;
+  const byPolicy = policyCode && codeClass ? decideBounceType(policyCode, policy).type : 'hard';
+  if (byPolicy === 'soft') return verdict('soft', 'other', 'class');
+  return verdict('review', stage === 'RCPT' ? 'user-unknown' : 'other', 'class');
 }
