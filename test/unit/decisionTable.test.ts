@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classify } from '../../src/core/bounce/classify';
+import { classify, smtpStageIn } from '../../src/core/bounce/classify';
 import type { BounceEvent } from '../../src/core/bounce/types';
 import { hoverCardAt } from '../../src/core/codes/hoverCard';
 import { explainCode, listCodes } from '../../src/core/knowledge';
@@ -49,6 +49,17 @@ describe('decision table', () => {
       ['421 too many connections from your IP, try again later', 'rate-limited'],
       ['550 mail for example.com loops back to myself', 'network'],
     ]) assert.equal(verdictOf(diagnostic), `soft ${reason}`, diagnostic);
+  });
+
+  it('finds the SMTP stage however an MTA writes it, and judges "user unknown" after DATA the same in each form', () => {
+    for (const [text, stage] of [
+      ['550 5.7.1 blocked (in reply to MAIL FROM command)', 'MAIL'], ['-------SMTP command DATA 550 User unknown', 'DATA'],
+      ['SMTP command: RCPT TO:<a@example.com> 550 no such user', 'RCPT'], ['Remote-Command: DATA 550 User unknown', 'DATA'],
+      ['SMTP error from remote mail server after end of data: 550 User unknown', 'DATA'], ['failed during mail delivery: 550 User unknown', undefined],
+    ] as const) assert.equal(smtpStageIn(text), stage, text);
+    for (const text of ['550 User unknown (in reply to end of DATA command)', '-------SMTP command DATA\n550 User unknown', 'Remote-Command: DATA 550 User unknown']) {
+      assert.equal(verdictOf(text, { reply: '550' }), 'soft policy', text);
+    }
   });
 
   it('reads boilerplate "check the address and try again" as advice, not as a temporary condition', () => {

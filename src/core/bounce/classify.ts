@@ -35,14 +35,19 @@ const ENHANCED_IN_TEXT = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/;
 const REPLY_IN_TEXT = /(?<![\d.\w-])([245][0-5]\d)(?=[\s-]|$)/;
 const FAILURE_REPLY_IN_TEXT = /(?<![\d.\w-])([45][0-5]\d)(?=[\s-]|$)/;
 
+/** Words that name the command a reply answered, in the forms MTAs write: "in reply to RCPT TO command", "after end
+ * of data", "SMTP command: DATA", "-------SMTP command DATA", "Remote-Command: RCPT", "(state 14)" of Exchange. */
+const COMMAND_NAMED = /(?:in reply to|after|smtp command|remote[- ]command|command was|failed at|during)\W{0,12}(end of data|data|rcpt(?: to)?|mail from)\b/i;
+
 /** The SMTP command a failure text says the reply answered ("in reply to RCPT TO command", "after end of data"). */
 export function smtpStageIn(text: string): SmtpStage | undefined {
   // Transcripts quoted in a forwarded or re-bounced report carry a "> " before each line: ">>>> DATA > <<< 550".
-  if (/(?:in reply to|after) (?:end of )?DATA|end of data|>>> DATA(?:\s+>)*\s+<<< [45]/i.test(text)) return 'DATA';
+  if (/end of data|>>> DATA(?:\s+>)*\s+<<< [45]/i.test(text)) return 'DATA';
   // qmail-remote says a server "does not like recipient" only for a refused RCPT TO.
-  if (/(?:in reply to|after) RCPT(?: TO)?\b|RCPT TO (?:command|response)|does not like recipient|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>(?:\s+>)*\s+<<< [45]/i.test(text)) return 'RCPT';
-  if (/(?:in reply to|after) MAIL FROM/i.test(text)) return 'MAIL';
-  return undefined;
+  if (/RCPT TO (?:command|response)|does not like recipient|\[RCPT_TO\]|>>> RCPT TO:?\s*<[^>]*>(?:\s+>)*\s+<<< [45]/i.test(text)) return 'RCPT';
+  const named = COMMAND_NAMED.exec(text)?.[1].toLowerCase();
+  if (!named) return undefined;
+  return named.startsWith('rcpt') ? 'RCPT' : named.startsWith('mail') ? 'MAIL' : 'DATA';
 }
 
 /** First RFC 3463 code in a diagnostic text ("#5.1.1", "5.7.1"), skipping IP-address-like runs. */
