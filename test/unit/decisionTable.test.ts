@@ -116,6 +116,14 @@ describe('decision table', () => {
     }
   });
 
+  it('says on the hover card when the words on the line decide otherwise than the code', () => {
+    const commands = { explainCode: 'smtpDiagnostics.explainCode', lookupMx: 'smtpDiagnostics.lookupMx' };
+    const yahoo = hoverCardAt("554 delivery error: dd This user doesn't have a yahoo.com account", 1, commands)!.markdown;
+    assert.match(yahoo, /\*\*hard bounce\*\* here: the words on this line decide \(user-unknown\); the code alone: soft bounce/);
+    const plain = hoverCardAt('550 5.7.1 Client host blocked using zen.spamhaus.org', 1, commands)!.markdown;
+    assert.doesNotMatch(plain, /words on this line decide/);
+  });
+
   it('says in explain that the words decide before the code', () => {
     assert.match(explainCode('550')!.bounceTypeReason, /^Review: 550 says the failure is permanent but not why.*words decide before the code/);
     assert.match(explainCode('554')!.bounceTypeReason, /words decide before the code/);

@@ -1,6 +1,7 @@
 // The compact hover card for the status code under the cursor: what failed, hard or soft, top causes, top actions,
 // and command links to the full explanation and to an MX lookup. Pure Markdown text, so it can be measured and
 // tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
+import { classify } from '../bounce/classify';
 import { explainCode } from '../knowledge';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
 import { escapeMarkdown } from '../markdown';
@@ -37,7 +38,7 @@ export function hoverCardAt(line: string, character: number, commands: HoverComm
   // links sit in the header because VS Code caps a hover's height: they stay visible without scrolling.
   const header = [
     titleLine(main, reply, enhanced),
-    classLine(main),
+    classLine(main, verdictOfLine(line, reply?.code, enhanced?.code, main, policy)),
     ...(enhanced && reply ? [`Reply code ${reply.code}: ${escapeMarkdown(reply.title)}`] : []),
     links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined)),
   ].join('  \n');
@@ -64,8 +65,17 @@ function titleLine(main: CodeExplanation, reply: CodeExplanation | undefined, en
   return `**${codes}** · ${escapeMarkdown(main.title)}${notes.length ? ` _(${notes.join(', ')})_` : ''}`;
 }
 
-function classLine(main: CodeExplanation): string {
-  return `Class ${main.statusClass}: ${describeClass(main.statusClass)} · **${BOUNCE_WORDS[main.bounceType]}** · ${escapeMarkdown(main.category)}`;
+/** The table's verdict for the words on this line, when they decide otherwise than the code alone. */
+function verdictOfLine(line: string, reply: string | undefined, status: string | undefined, main: CodeExplanation, policy?: BouncePolicy): string | undefined {
+  if (main.bounceType === 'none') return undefined;
+  const verdict = classify({ address: '', outcome: 'failed', status, reply, diagnostic: line, file: '', line: 0, format: 'hover' }, policy, false);
+  if (verdict.type === main.bounceType) return undefined;
+  return `**${BOUNCE_WORDS[verdict.type]}** here: the words on this line decide (${escapeMarkdown(verdict.reason)}); the code alone: ${BOUNCE_WORDS[main.bounceType]}`;
+}
+
+function classLine(main: CodeExplanation, byWords: string | undefined): string {
+  const verdict = byWords ?? `**${BOUNCE_WORDS[main.bounceType]}**`;
+  return `Class ${main.statusClass}: ${describeClass(main.statusClass)} · ${verdict} · ${escapeMarkdown(main.category)}`;
 }
 
 function topActions(main: CodeExplanation): string[] {
