@@ -114,11 +114,11 @@ describe('SMTP: Extract Hard-Bounce Addresses', () => {
 
   it('shows a Markdown bounce report with inbound rejects kept apart', async () => {
     const markdown = await vscode.commands.executeCommand<string>(COMMANDS.showBounceReport, fixture('postfix-bounces.log'));
-    assert.match(markdown, /\| example\.com \| 2 \| 0 \| 0 \| 0 \|/); // alice and dave (delivered later)
+    assert.match(markdown, /\| example\.com \| 2 \| 0 \| 0 \| 0 \| 0 \|/); // alice and dave (delivered later); columns hard, review, soft, deferred, inbound
     assert.match(markdown, /Delivered after failing .*dave@example\.com/);
-    assert.match(markdown, /\| mx1\.example \| 0 \| 0 \| 0 \| 1 \|/);
+    assert.match(markdown, /\| mx1\.example \| 0 \| 0 \| 0 \| 0 \| 1 \|/);
     // Per remote host: alice and dave's failures at one server count together, addresses masked.
-    assert.match(markdown, /\| mx\.example\.com \| 2 \| 0 \| 0 \| 0 \| 550 5\.1\.1 &lt;…&gt;: Recipient address rejected: User unknown in virtual mailbox table \(in reply to RCPT TO command\) \(×2\) \|/);
+    assert.match(markdown, /\| mx\.example\.com \| 2 \| 0 \| 0 \| 0 \| 0 \| 550 5\.1\.1 &lt;…&gt;: Recipient address rejected: User unknown in virtual mailbox table \(in reply to RCPT TO command\) \(×2\) \|/);
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'markdown');
   });
 });
