@@ -1,11 +1,12 @@
 // Runs the integration suite (out/test/integration) inside a real VS Code: code-server 4.100.3 (VS Code 1.100.3)
 // served on 127.0.0.1 and driven by headless Chromium. Usage: node scripts/run-integration.mjs [--no-build] [filter]
 import { execFileSync } from 'node:child_process';
-import { cpSync, copyFileSync, createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startCodeServer, workbenchUrl } from './lib/code-server.mjs';
+import { outsideReaches } from './lib/hermetic.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -36,10 +37,11 @@ async function runSuite({ trusted }) {
   const workspace = mkdtempSync(join(tmpdir(), 'smtp-diag-workspace-'));
   cpSync(join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
+  // Evidence is kept only when something failed.
   const evidenceDir = join(root, 'test-results', `integration-${trusted ? '' : 'restricted-'}${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(evidenceDir, { recursive: true });
+  const browserConsole = [];
 
-  const server = await startCodeServer({ workspace, logDir: evidenceDir, trusted });
+  const server = await startCodeServer({ workspace, trusted });
   const browser = await launchChromium();
   let result = { passed: 0, failed: 0, skipped: 0 };
   let page;
@@ -47,23 +49,26 @@ async function runSuite({ trusted }) {
     let resolveExit;
     const exited = new Promise((resolve) => { resolveExit = resolve; });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // The browser console goes to the evidence folder; SMTP_DIAG_DEBUG=1 prints it too.
-    const consoleLog = createWriteStream(join(evidenceDir, 'browser-console.log'));
+    // The browser console goes to the evidence folder on a failure; SMTP_DIAG_DEBUG=1 prints it too.
     page.on('console', (message) => {
-      consoleLog.write(`[${new Date().toISOString()} ${message.type()}] ${message.text()}\n`);
+      browserConsole.push(`[${new Date().toISOString()} ${message.type()}] ${message.text()}`);
       if (process.env.SMTP_DIAG_DEBUG) console.log(`[page ${message.type()}] ${message.text()}`);
     });
     page.on('crash', () => resolveExit('the browser page crashed'));
     page.on('close', () => resolveExit('the browser page closed'));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    // The workbench logs its own start-up and expected errors (a cancelled quick pick is a CodeExpectedError) through
+    // the same channel as the suite: only the suite's lines are printed, unless SMTP_DIAG_DEBUG=1.
+    let suiteStarted = false;
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
       const parts = typeof logArgs === 'string' ? safeParse(logArgs) : logArgs;
       const text = (Array.isArray(parts) ? parts : [parts]).map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+      browserConsole.push(`[automation ${type}] ${text}`);
       const marker = /^integration-result (\{.*\})$/m.exec(text);
-      if (marker) result = JSON.parse(marker[1]);
-      // The gallery (open-vsx.org) is unreachable here by design; its lookup errors are noise.
-      else if (text.includes('open-vsx.org')) return;
-      else if (type === 'error') console.error(text);
+      if (marker) { result = JSON.parse(marker[1]); return; }
+      suiteStarted ||= text.startsWith('Integration suite in VS Code');
+      if (!process.env.SMTP_DIAG_DEBUG && (!suiteStarted || text.startsWith('CodeExpectedError'))) return;
+      if (type === 'error') console.error(text);
       else console.log(text);
     });
     const url = workbenchUrl(server, {
@@ -86,7 +91,15 @@ async function runSuite({ trusted }) {
     console.error(`Integration runner error: ${error.stack ?? error}`);
     result.failed += 1;
   } finally {
+    // Nothing may reach beyond loopback: the server log shows any lookup or request that tried.
+    const outside = outsideReaches(readLog(server.logPath));
+    if (outside.length > 0) {
+      console.error(`    ✘ the run reached beyond loopback:\n${outside.slice(0, 5).map((line) => `        ${line}`).join('\n')}`);
+      result.failed += 1;
+    }
     if (result.failed > 0) {
+      mkdirSync(evidenceDir, { recursive: true });
+      writeFileSync(join(evidenceDir, 'browser-console.log'), `${browserConsole.join('\n')}\n`);
       const screenshot = join(evidenceDir, 'screenshot.png');
       try {
         await page?.screenshot({ path: screenshot });
@@ -94,11 +107,12 @@ async function runSuite({ trusted }) {
       } catch (error) {
         console.error(`No screenshot: ${error.message}`);
       }
-      console.error(`Evidence: server log ${server.logPath}`);
-      copyFileSync(server.logPath, join(evidenceDir, 'code-server.copy.log'));
+      copyFileSync(server.logPath, join(evidenceDir, 'code-server.log'));
+      console.error(`Evidence: ${evidenceDir}`);
     }
     await browser.close();
     await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
   }
 
   return result;
@@ -109,5 +123,13 @@ function safeParse(text) {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+function readLog(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -1,18 +1,28 @@
 // Starts code-server (VS Code 1.100.3 in the browser) on loopback, and drives it with headless Chromium.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCodeServer } from '../setup-code-server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Nothing beyond loopback: background services off, and every host name but the loopback ones resolves to nothing,
+// so no DNS query leaves the machine whatever a page asks for.
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-domain-reliability', '--no-pings',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
 ];
 
-/** User settings for a test or demo profile: nothing reaches for the (unreachable) gallery. */
+/**
+ * code-server's environment: an empty gallery definition turns the extension gallery off (its default is
+ * open-vsx.org), so neither the workbench nor the server looks an extension up, and the theme picker offers no
+ * Marketplace entry. scripts/check-hermetic.mjs proves both halves.
+ */
+export const CODE_SERVER_ENV = { EXTENSIONS_GALLERY: '{}', VSCODE_PROXY_URI: '' };
+
+/** User settings for a test or demo profile: no update checks, telemetry or recommendations. */
 const USER_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
@@ -67,7 +77,7 @@ const RESTRICTED_SETTINGS = {
  * `settings` are merged into the profile's user settings; `port` defaults to a free one. `trusted: false` opens the
  * workspace in restricted mode (workspace trust), as a folder from an unknown source opens.
  */
-export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort, trusted = true } = {}) {
+export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort, trusted = true, env = CODE_SERVER_ENV } = {}) {
   const entry = ensureCodeServer();
   const profile = mkdtempSync(join(tmpdir(), 'smtp-diag-vscode-'));
   const userDataDir = join(profile, 'user-data');
@@ -84,12 +94,14 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--disable-getting-started-override',
     workspace,
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
+  // The profile is temporary: it goes with the server (a log asked for in logDir stays).
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
   const stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    if (child.exitCode !== null) { removeProfile(); return resolve(); }
+    child.once('exit', () => { log.end(); removeProfile(); resolve(); });
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
   });

@@ -5,7 +5,7 @@
 // npm test) it only checks, and writes no pictures.
 /* global document, getComputedStyle -- used inside page.$$eval / waitForFunction, which run in the browser */
 import { join } from 'node:path';
-import { openFile, pickInQuickInput, root, withWorkbench } from '../lib/workbench-page.mjs';
+import { acceptInQuickInput, openFile, root, runCommand, waitForTokens, withWorkbench } from '../lib/workbench-page.mjs';
 
 /** Theme colours of markup.deleted / markup.changed / markup.inserted (theme-defaults in VS Code 1.100). */
 const THEMES = [
@@ -22,10 +22,12 @@ const FILES = [
 ];
 const checkOnly = process.argv.includes('--check');
 
-/** Picks a colour theme as a user would (Ctrl+K Ctrl+T): code-server 4.100 does not apply workbench.colorTheme
- * from the profile's settings.json at start-up. */
+/** Picks a colour theme as a user would (Preferences: Color Theme): code-server 4.100 does not apply
+ * workbench.colorTheme from the profile's settings.json at start-up. The palette, not the Ctrl+K Ctrl+T chord: a
+ * chord pressed before the keybindings are ready opens Ctrl+T's symbol search instead. */
 async function chooseTheme(page, name) {
-  await pickInQuickInput(page, ['Control+K', 'Control+T'], name);
+  await runCommand(page, 'Preferences: Color Theme');
+  await acceptInQuickInput(page, name, { loading: true });
   await page.waitForFunction((themeFile) => document.querySelector('.monaco-workbench')?.className.includes(themeFile), name.includes('Dark') ? 'dark_modern' : 'light_modern');
 }
 
@@ -36,6 +38,7 @@ for (const theme of THEMES) {
     await chooseTheme(page, theme.name);
     for (const file of FILES) {
       await openFile(page, file.name);
+      await waitForTokens(page, Object.keys(file.codes));
       const rendered = await page.$$eval('.monaco-editor .view-lines span > span', (spans) =>
         spans.map((span) => ({ text: span.textContent, color: getComputedStyle(span).color })));
       for (const [code, statusClass] of Object.entries(file.codes)) {

@@ -11,7 +11,7 @@ const column = lines[line].indexOf('said: 550 5.3.2') + 'said: 550 '.length + 2;
 // The hover opens below the line, where the sample leaves room for the whole card.
 await withWorkbench({ viewport: { width: 1280, height: 820 }, settings: { 'editor.hover.above': false } }, async (page) => {
   await openFile(page, 'maillog');
-  await pickInQuickInput(page, ['Control+G'], `${line + 1}:${column + 1}`);
+  await pickInQuickInput(page, ['Control+G'], `${line + 1}:${column + 1}`, { match: null });
   await page.waitForTimeout(800);
   await runCommand(page, 'Show or Focus Hover');
   await page.waitForSelector('.monaco-hover .rendered-markdown', { state: 'visible', timeout: 20_000 });
