@@ -18,6 +18,8 @@ const LAYERS = [
   { name: 'lint', command: bin('eslint'), args: ['--max-warnings', '0', '.'], counts: 'exit-code' },
   { name: 'unit', command: bin('mocha'), args: [], counts: 'mocha' },
   { name: 'grammar', command: node, args: [join(root, 'scripts', 'test-grammar.mjs')], counts: 'summary-line' },
+  // code-server reaches nothing beyond loopback, and a control run shows the check would see it.
+  { name: 'hermetic', command: node, args: [join(root, 'scripts', 'check-hermetic.mjs')], counts: 'summary-line' },
   { name: 'integration', command: node, args: [join(root, 'scripts', 'run-integration.mjs'), '--no-build'], counts: 'summary-line' },
   // The colours the real editor renders for each code class, read from the page (Dark and Light Modern).
   { name: 'rendered', command: node, args: [join(root, 'scripts', 'screenshots', 'grammar.mjs'), '--check'], counts: 'summary-line' },
