@@ -41,16 +41,18 @@ function countsOf(layer, exitCode, output) {
   if (layer.counts === 'exit-code') return exitCode === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   if (layer.counts === 'mocha') {
     passed = Number(/^\s*(\d+) passing/m.exec(output)?.[1] ?? 0);
     failed = Number(/^\s*(\d+) failing/m.exec(output)?.[1] ?? 0);
+    skipped = Number(/^\s*(\d+) pending/m.exec(output)?.[1] ?? 0);
   } else {
-    const lines = [...output.matchAll(/^[\w-]+: (\d+) passed, (\d+) failed/gm)];
+    const lines = [...output.matchAll(/^[\w-]+: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm)];
     const last = lines.at(-1);
-    if (last) [passed, failed] = [Number(last[1]), Number(last[2])];
+    if (last) [passed, failed, skipped] = [Number(last[1]), Number(last[2]), Number(last[3] ?? 0)];
   }
   if (exitCode !== 0 && failed === 0) failed = 1;
-  return { passed, failed };
+  return { passed, failed, skipped };
 }
 
 const started = Date.now();
@@ -58,9 +60,9 @@ const results = [];
 for (const layer of LAYERS) results.push({ layer: layer.name, ...(await runLayer(layer)) });
 
 console.log('\n━━ summary ━━');
-for (const { layer, passed, failed } of results) console.log(`  ${layer.padEnd(12)} ${String(passed).padStart(5)} ok ${String(failed).padStart(5)} not ok`);
-const passed = results.reduce((sum, result) => sum + result.passed, 0);
-const failed = results.reduce((sum, result) => sum + result.failed, 0);
+for (const { layer, passed, failed, skipped } of results) console.log(`  ${layer.padEnd(12)} ${String(passed).padStart(5)} ok ${String(failed).padStart(5)} not ok${skipped ? ` ${String(skipped).padStart(5)} skipped` : ''}`);
+const sum = (field) => results.reduce((total, result) => total + result[field], 0);
+const [passed, failed, skipped] = [sum('passed'), sum('failed'), sum('skipped')];
 console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exitCode = failed > 0 ? 1 : 0;

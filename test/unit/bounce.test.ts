@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { extractBounces, formatRecords } from '../../src/core/bounce';
 import { classify, smtpStageIn } from '../../src/core/bounce/classify';
-import { CORPUS_DIR } from '../helpers/corpus';
+import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const POSTFIX_BOUNCE = 'Mar  3 10:00:01 mx1 postfix/smtp[2101]: 4A1B2C3D4E: to=<alice@example.com>, relay=mx.example.com[192.0.2.10]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.10] said: 550 5.1.1 User unknown (in reply to RCPT TO command))';
@@ -86,7 +86,8 @@ describe('bounce extraction engine', () => {
     assert.equal(classify({ ...event, status: '4.7.1', diagnostic: '450 4.7.1 Client host rejected: cannot find your hostname' }).type, 'soft');
   });
 
-  it('reads the sentence above a DSN recipient\'s line when the DSN has no Diagnostic-Code (EZweb)', async () => {
+  it('reads the sentence above a DSN recipient\'s line when the DSN has no Diagnostic-Code (EZweb)', async function () {
+    needsCorpus(this);
     const { records } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-ezweb-02.eml') }], { includeSoft: true });
     // "The user(s) account is disabled." above "<…>: 550 user unknown (in reply to RCPT TO command)".
     assert.deepEqual(records.map((record) => [record.type, record.reason]), [['soft', 'mailbox-disabled']]);
@@ -116,7 +117,8 @@ describe('bounce extraction engine', () => {
     assert.match(summary.problems[0].problem, /truncated or corrupt compressed data/);
   });
 
-  it('splits an mbox on "From " lines into messages (two corpus bounces)', async () => {
+  it('splits an mbox on "From " lines into messages (two corpus bounces)', async function () {
+    needsCorpus(this);
     const eml = (name: string) => fs.readFileSync(path.join(CORPUS_DIR, 'eml', 'bsd', name), 'latin1');
     const mbox = path.join(dir, 'bounces.mbox');
     fs.writeFileSync(mbox, `From MAILER-DAEMON Thu Jul 10 16:31:43 2014\n${eml('lhost-exim-02.eml')}\nFrom MAILER-DAEMON Sun Apr 29 23:45:10 2012\n${eml('lhost-sendmail-15.eml')}`, 'latin1');

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractBounces } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
-import { CORPUS_DIR } from '../helpers/corpus';
+import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
 
 /** Every event the engine reports for a text, as [format, outcome, address, status, type]. */
 async function eventsOf(text: string): Promise<string[][]> {
@@ -148,7 +148,8 @@ describe('log recognizers', () => {
     ]);
   });
 
-  it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async () => {
+  it('Exim: ** failed with the remote reply, == deferred, => delivered (corpus exim-testsuite/0612.log)', async function () {
+    needsCorpus(this);
     const events: ClassifiedEvent[] = [];
     await extractBounces([{ path: path.join(CORPUS_DIR, 'logs', 'exim-testsuite', '0612.log') }], { onEvent: (event) => events.push(event) });
     const failed = events.filter((event) => event.outcome === 'failed');
@@ -168,19 +169,22 @@ describe('bounce messages', () => {
     }
   });
 
-  it('reads Amazon SES JSON notifications even when a gateway broke the JSON (corpus lhost-amazonses-09)', async () => {
+  it('reads Amazon SES JSON notifications even when a gateway broke the JSON (corpus lhost-amazonses-09)', async function () {
+    needsCorpus(this);
     const { records } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-amazonses-09.eml') }]);
     assert.deepEqual(records.map((record) => [record.address, record.status, record.type]), [['bounce@simulator.amazonses.com', '5.1.1', 'hard']]);
   });
 
-  it('skips feedback reports and auto-replies', async () => {
+  it('skips feedback reports and auto-replies', async function () {
+    needsCorpus(this);
     for (const name of ['arf-01.eml', 'rfc3834-01.eml']) {
       const { records, summary } = await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', 'bsd', name) }], { includeSoft: true });
       assert.deepEqual([records.length, summary.failed], [0, 0], name);
     }
   });
 
-  it('reads bare-CR (old Mac) messages like LF ones (corpus mac/ and bsd/ lhost-postfix-01)', async () => {
+  it('reads bare-CR (old Mac) messages like LF ones (corpus mac/ and bsd/ lhost-postfix-01)', async function () {
+    needsCorpus(this);
     const of = async (folder: string) => (await extractBounces([{ path: path.join(CORPUS_DIR, 'eml', folder, 'lhost-postfix-01.eml') }], { includeSoft: true })).records.map((record) => record.address);
     assert.deepEqual(await of('mac'), await of('bsd'));
     assert.ok((await of('bsd')).length > 0);

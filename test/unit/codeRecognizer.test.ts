@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_KEYS, codeAt, CodeMention, findCodes } from '../../src/core/codes/recognize';
 import { dsnFieldRecall, logKeyRecall, readLabelledSet, scoreLabelledSet } from '../helpers/codeAccuracy';
+import { needsCorpus } from '../helpers/corpus';
 
 /** "550-5.1.1 → 550 5.1.1 server-reply" per mention: the text its range covers, its codes and its context. */
 function describe_(line: string): string[] {
@@ -133,7 +134,8 @@ describe('status-code recognizer', () => {
       assert.ok(score.recall >= 0.95, `recall ${score.recall}`);
     });
 
-    it('finds ≥ 99 % of the codes named by expected-logs.tsv and by the DSN Status:/Diagnostic-Code: fields', () => {
+    it('finds ≥ 99 % of the codes named by expected-logs.tsv and by the DSN Status:/Diagnostic-Code: fields', function () {
+      needsCorpus(this);
       for (const result of [logKeyRecall(), dsnFieldRecall()]) {
         console.log(`      ${result.rule}: recall ${result.recall.toFixed(3)} (${result.found}/${result.expected})`);
         assert.ok(result.recall >= 0.99, `${result.rule}: ${result.misses.slice(0, 5).join('\n')}`);

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS_DIR } from '../helpers/corpus';
+import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
 import { corpusProperties, providerVerdicts, type PropertyResult } from '../helpers/corpusProperties';
 
 const LABELS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'provider-responses', 'labels.tsv');
@@ -11,7 +11,10 @@ const LABELS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'provi
 describe('corpus properties', function () {
   this.timeout(120_000);
   let result: Awaited<ReturnType<typeof corpusProperties>>;
-  before(async () => { result = await corpusProperties(CORPUS_DIR); });
+  before(async function () {
+    needsCorpus(this);
+    result = await corpusProperties(CORPUS_DIR);
+  });
   const property = (name: string): PropertyResult => result.properties.find((entry) => entry.name === name)!;
 
   it('reads the corpus (a floor, so that no property below holds vacuously)', () => {
@@ -26,6 +29,7 @@ describe('corpus properties', function () {
 });
 
 describe('provider responses (206 real replies of 30 providers and filters)', () => {
+  before(function () { needsCorpus(this); });
   it('has one label of ours per response, in order', () => {
     const labels = fs.readFileSync(LABELS, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
     const verdicts = providerVerdicts(CORPUS_DIR, LABELS);

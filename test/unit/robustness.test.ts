@@ -12,18 +12,18 @@ import { extractBounces } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
 import { findCodes } from '../../src/core/codes/recognize';
 import { gunzipText } from '../../src/core/compressedText';
-import { CORPUS_DIR } from '../helpers/corpus';
+import { CORPUS_DIR, corpusFiles, needsCorpus } from '../helpers/corpus';
 
 const RUNS = { seed: Number(process.env.FUZZ_SEED ?? 20261127), numRuns: Number(process.env.FUZZ_RUNS ?? 300) } as const;
 
 /** Every n-th file of a corpus folder (sorted), so the sample spans the MTAs without reading them all. */
-function sample(folder: string, every: number): Buffer[] {
-  const names = fs.readdirSync(folder).filter((name) => /\.(?:eml|log)$/.test(name)).sort();
-  return names.filter((_, index) => index % every === 0).map((name) => fs.readFileSync(path.join(folder, name)));
+function sample(parts: string[], every: number): Buffer[] {
+  const names = corpusFiles(...parts).filter((name) => /\.(?:eml|log)$/.test(name)).sort();
+  return names.filter((_, index) => index % every === 0).map((name) => fs.readFileSync(path.join(CORPUS_DIR, ...parts, name)));
 }
 
-const MESSAGES = sample(path.join(CORPUS_DIR, 'eml', 'bsd'), 10);
-const LOGS = fs.readdirSync(path.join(CORPUS_DIR, 'logs')).flatMap((folder) => sample(path.join(CORPUS_DIR, 'logs', folder), 8));
+const MESSAGES = sample(['eml', 'bsd'], 10);
+const LOGS = corpusFiles('logs').flatMap((folder) => sample(['logs', folder], 8));
 
 /** Damage done to an input: each applied in turn at a position given as a fraction of the length. */
 const damage = fc.array(fc.oneof(
@@ -73,7 +73,8 @@ function assertWellFormed({ records, events }: Awaited<ReturnType<typeof extract
 describe('damaged input', function () {
   this.timeout(120_000);
 
-  it('bounce messages: extraction finishes with well-formed records, whatever the damage', async () => {
+  it('bounce messages: extraction finishes with well-formed records, whatever the damage', async function () {
+    needsCorpus(this);
     assert.ok(MESSAGES.length >= 30);
     withRecords = 0;
     await fc.assert(fc.asyncProperty(fc.constantFrom(...MESSAGES), damage, async (message, steps) => {
@@ -82,7 +83,8 @@ describe('damaged input', function () {
     assert.ok(withRecords > RUNS.numRuns / 8, `${withRecords} of ${RUNS.numRuns} damaged messages still gave records`);
   });
 
-  it('mail logs, and a log glued to a message: extraction finishes with well-formed records', async () => {
+  it('mail logs, and a log glued to a message: extraction finishes with well-formed records', async function () {
+    needsCorpus(this);
     assert.ok(LOGS.length >= 10);
     withRecords = 0;
     await fc.assert(fc.asyncProperty(fc.constantFrom(...LOGS), fc.constantFrom(...MESSAGES), fc.boolean(), damage, async (log, message, glue, steps) => {
@@ -92,6 +94,7 @@ describe('damaged input', function () {
   });
 
   it('lines of 200,000 times one character (each once took over 20 s) leave the bounce beside them found', async function () {
+    needsCorpus(this);
     this.timeout(20_000);
     const message = fs.readFileSync(path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-postfix-01.eml'));
     const expected = (await extractFrom(message)).records.map((record) => record.address);
@@ -111,7 +114,8 @@ describe('damaged input', function () {
     }
   });
 
-  it('damaged gzip files: the text before the damage, or an error with a message; never a hang', async () => {
+  it('damaged gzip files: the text before the damage, or an error with a message; never a hang', async function () {
+    needsCorpus(this);
     await fc.assert(fc.asyncProperty(fc.constantFrom(...LOGS.slice(0, 5), ...MESSAGES.slice(0, 5)), damage, async (content, steps) => {
       try {
         const { text, problem } = await gunzipText(damaged(gzipSync(content), steps), 1 << 20);
