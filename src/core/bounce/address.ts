@@ -1,5 +1,6 @@
 // Recipient addresses as they appear in logs and bounces: "<User@Example.COM>", "rfc822; user@xn--bcher-kva.example".
 import { domainToUnicode } from 'node:url';
+import { UNSAFE_CHARACTER } from './safeText';
 
 const ADDRESS = /^(?:[^\s<>@"(),;:]+|"[^"\r\n]+")@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
 /**
@@ -12,13 +13,15 @@ export const ADDRESS_IN_TEXT = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#
 /**
  * The canonical form of an address, or undefined when the text is not one: brackets, "rfc822;" and trailing dots
  * dropped, domain lower-cased and IDN shown in Unicode (readable in a suppression list); local part kept as is.
+ * Control, bidi and line-separator characters make it no address, quoted or not: no mail system delivers to one,
+ * and a suppression list must not carry a terminal escape.
  */
 export function normalizeAddress(raw: string): string | undefined {
   let text = raw.trim().replace(/^(?:rfc822|utf-8|x400)\s*;\s*/i, '').trim();
   // The trailing run starts only where a run starts: tried from every character of a long run (a line of dots),
   // the search took time in the square of its length.
   text = text.replace(/^<+/, '').replace(/(?<![>.,;:])[>.,;:]+$/, '').replace(/^mailto:/i, '');
-  if (!ADDRESS.test(text)) return undefined;
+  if (!ADDRESS.test(text) || UNSAFE_CHARACTER.test(text)) return undefined;
   const at = text.lastIndexOf('@');
   const domain = text.slice(at + 1).toLowerCase();
   const readable = domain.includes('xn--') ? domainToUnicode(domain) || domain : domain;

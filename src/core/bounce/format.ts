@@ -1,4 +1,7 @@
-// Output formats: the suppression list (text), CSV with every field, JSON.
+// Output formats: the suppression list (text), CSV with every field, JSON. Text read from the inputs never reaches
+// the output raw when it could act on a terminal or split a record: text and CSV show such characters as "\x1b" or
+// "\u202e", JSON as \u escapes (the same strings for a parser).
+import { escapeUnsafe, escapeUnsafeInJson } from './safeText';
 import type { BounceRecord } from './types';
 
 export type OutputFormat = 'text' | 'csv' | 'json';
@@ -6,21 +9,43 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json'];
 
 const CSV_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen'];
 
-/** A CSV cell: quoted when needed; a leading = + - @ tab or CR is prefixed with ' so spreadsheets show it as text. */
+/** A CSV cell: quoted when needed; a leading = + - or @ is prefixed with ' so spreadsheets show it as text. */
 export function csvCell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  // Escaped first: a TAB or CR (which spreadsheets also read as a formula start) cannot remain.
+  let text = value === null ? '' : escapeUnsafe(String(value));
+  if (/^[=+\-@]/.test(text)) text = `'${text}`;
+  return /[",]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Renders records; in text form review and soft bounces (present only with --all) carry a "# review" or "# soft" note. */
-export function formatRecords(records: readonly BounceRecord[], format: OutputFormat): string {
+/** One record in JSON.stringify(records, null, 2)'s layout, as an element of the array. */
+const jsonElement = (record: BounceRecord) => `  ${escapeUnsafeInJson(JSON.stringify(record, null, 2)).replace(/\n/g, '\n  ')}`;
+
+/**
+ * The rendered output piece by piece (one per record, plus a header or the brackets), so a caller can write it
+ * without ever holding it as one string: hundreds of thousands of records exceed the longest string V8 makes.
+ * In text form review and soft bounces (present only with --all) carry a "# review" or "# soft" note.
+ */
+export function* formattedPieces(records: readonly BounceRecord[], format: OutputFormat): Generator<string> {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(records, null, 2)}\n`;
+      if (records.length === 0) { yield '[]\n'; return; }
+      yield '[\n';
+      for (let index = 0; index < records.length; index++) yield `${jsonElement(records[index])}${index < records.length - 1 ? ',' : ''}\n`;
+      yield ']\n';
+      return;
     case 'csv':
-      return [CSV_FIELDS.join(','), ...records.map((record) => CSV_FIELDS.map((field) => csvCell(record[field])).join(','))].join('\r\n') + '\r\n';
+      yield `${CSV_FIELDS.join(',')}\r\n`;
+      for (const record of records) yield `${CSV_FIELDS.map((field) => csvCell(record[field])).join(',')}\r\n`;
+      return;
     case 'text':
-      return records.map((record) => (record.type === 'hard' ? record.address : `${record.address}\t# ${record.type}: ${record.reason}`)).join('\n') + (records.length ? '\n' : '');
+      for (const record of records) {
+        const address = escapeUnsafe(record.address);
+        yield record.type === 'hard' ? `${address}\n` : `${address}\t# ${record.type}: ${record.reason}\n`;
+      }
   }
+}
+
+/** The whole rendered output as one string, for an editor document. */
+export function formatRecords(records: readonly BounceRecord[], format: OutputFormat): string {
+  return [...formattedPieces(records, format)].join('');
 }
