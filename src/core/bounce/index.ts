@@ -6,15 +6,18 @@
 //     signal,            // AbortSignal: rejects with ExtractionCancelled
 //     onProgress,        // (rawBytesRead) => void, called per chunk
 //     onEvent,           // every classified event, deliveries and inbound rejects included (reports use it)
+//     followSymlinks,    // enter symlinked folders met in a walk (each real folder once); default: skip them
 //   });
 //
-// Inputs are paths (files, gzip files, folders recursively), streams or in-memory text; each is sniffed as a log,
+// Inputs are paths (files, gzip files, FIFOs, folders recursively; each real file read once), streams or in-memory
+// text; each is decompressed, decoded (UTF-8, or UTF-16 by its byte order mark or NUL pattern) and sniffed as a log,
 // one message (.eml) or an mbox. Unreadable, binary and empty inputs are listed in summary.problems and the
 // other inputs are still processed. Records are de-duplicated by address and sorted.
 import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
 import { createClassifier, withVerdict } from './classify';
-import { BounceInput, ContentKind, ExtractionCancelled, ProblemReporter, SkippedInput, decompressed, linesOf, openInputs, sniffKind } from './input';
+import { CompressedDataError } from './gunzip';
+import { BounceInput, ContentKind, ExtractionCancelled, ProblemReporter, SkippedInput, inputContent, linesOf, openInputs } from './input';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
@@ -22,7 +25,7 @@ import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
 export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, Outcome } from './types';
-export { formatRecords, OUTPUT_FORMATS } from './format';
+export { formatRecords, formattedPieces, OUTPUT_FORMATS } from './format';
 export type { OutputFormat } from './format';
 
 export interface ExtractOptions {
@@ -31,6 +34,7 @@ export interface ExtractOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (rawBytes: number) => void;
   readonly onEvent?: (event: ClassifiedEvent) => void;
+  readonly followSymlinks?: boolean;
 }
 
 export interface ExtractSummary {
@@ -45,7 +49,7 @@ export interface ExtractSummary {
   rejectedInbound: number;
   /** Addresses that failed and later were delivered in the same input: left out of the records. */
   laterDelivered: string[];
-  /** Inputs that gave nothing, with the reason: unreadable, binary, empty, corrupt. */
+  /** Inputs that gave nothing or not all, with the reason: unreadable, binary, empty, corrupt, trailing garbage. */
   problems: SkippedInput[];
 }
 
@@ -82,27 +86,21 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
     }
   };
   let rawBytes = 0;
-  for await (const input of openInputs(inputs, problem)) {
+  for await (const input of openInputs(inputs, problem, options)) {
     if (options.signal?.aborted) throw new ExtractionCancelled();
     summary.files++;
     const countRaw = (count: number) => { rawBytes += count; options.onProgress?.(rawBytes); };
+    let content;
     try {
-      const iterator = decompressed(input.chunks, countRaw)[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      if (first.done || first.value.length === 0) { problem(input.name, 'empty, nothing to scan'); continue; }
-      const kind = sniffKind(first.value);
-      if (!kind) { problem(input.name, 'binary content (not a text log or message), skipped'); continue; }
-      const chunks = (async function* () {
-        yield first.value;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-      })();
-      await scan(input.name, kind, chunks, summary, take, problem, options.signal);
+      content = await inputContent(input, countRaw, problem);
+      if (content) await scan(input.name, content.kind, content.chunks, summary, take, problem, options.signal);
     } catch (error) {
       if (error instanceof ExtractionCancelled) throw error;
-      const zlibError = /^Z_/.test(String((error as NodeJS.ErrnoException).code ?? ''));
-      problem(input.name, zlibError
-        ? `read error: truncated or corrupt compressed data (${(error as Error).message}); the lines before it were scanned`
+      problem(input.name, error instanceof CompressedDataError
+        ? `read error: truncated or corrupt compressed data (${error.message}); the lines before it were scanned`
         : `read error: ${(error as Error).message}`, true);
+    } finally {
+      await content?.chunks.return?.();
     }
   }
   summary.laterDelivered = aggregator.laterDelivered();
@@ -120,8 +118,14 @@ async function scan(
   if (kind === 'log') {
     const parse = createLogParser();
     let line = 0;
+    let continued = false;
     for await (const batch of linesOf(countBytes(), 'utf8', signal)) {
-      for (const text of batch) take(parse(text, { file: name, line: ++line }));
+      for (let index = 0; index < batch.lines.length; index++) {
+        // The continuation of a line cut for its length keeps its line number.
+        if (index > 0 || !continued) line++;
+        take(parse(batch.lines[index], { file: name, line }));
+      }
+      continued = batch.continued;
     }
     summary.lines += line;
     return;
@@ -131,6 +135,7 @@ async function scan(
   let size = 0;
   let start = 1;
   let line = 0;
+  let continued = false;
   const flush = async () => {
     if (current.length === 0 || current.every((text) => text.trim() === '')) return;
     summary.messages++;
@@ -146,7 +151,14 @@ async function scan(
     size = 0;
   };
   for await (const batch of linesOf(countBytes(), 'latin1', signal)) {
-    for (const text of batch) {
+    for (let index = 0; index < batch.lines.length; index++) {
+      const text = batch.lines[index];
+      if (index === 0 && continued) {
+        // The rest of a line cut for its length: joined again, so the message keeps its bytes.
+        if (size <= MAX_MESSAGE_BYTES && current.length) current[current.length - 1] += text;
+        size += text.length;
+        continue;
+      }
       line++;
       if (kind === 'mbox' && text.startsWith('From ') && (current.length === 0 || current[current.length - 1] === '')) {
         await flush();
@@ -156,6 +168,7 @@ async function scan(
       if (size <= MAX_MESSAGE_BYTES) current.push(text);
       size += text.length + 1;
     }
+    continued = batch.continued;
   }
   summary.lines += line;
   await flush();

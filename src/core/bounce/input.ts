@@ -1,9 +1,9 @@
 // Reading inputs as streams: files (gzip-compressed or not), directories (recursively), stdin, editor text.
 // Content decides the kind: RFC 5322 headers → one message; a "From " first line → mbox; anything else → log.
-import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
+import { BigIntStats, createReadStream, promises as fs, lstatSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers } from './gunzip';
 
 /** Something to extract from: a path (file or directory), a stream, or text already in memory (an editor). */
 export type BounceInput =
@@ -37,13 +37,34 @@ const READ_BYTES = 1 << 19;
 const CHUNK_BYTES = 1 << 16;
 /** Files up to this size are read in one call (a blocking read this small takes well under a millisecond). */
 const WHOLE_READ_BYTES = CHUNK_BYTES;
+/** Bytes the content is sniffed from: sniffKind's look for NULs (a stream's first read can be far shorter). */
+const SNIFF_BYTES = 8192;
 
-/** Expands paths (directories recursively, sorted) into one opened input per file. */
-export async function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter): AsyncGenerator<OpenedInput> {
+/** How folders are walked. */
+export interface WalkOptions {
+  /** Enter symlinked folders found in a walk (like ripgrep's --follow); folders named as inputs are always entered. */
+  readonly followSymlinks?: boolean;
+}
+
+interface Walk {
+  readonly follow: boolean;
+  /** Device and inode of every folder entered and file opened: a link loop ends, and each file is read once. */
+  readonly seen: Set<string>;
+  readonly onProblem: ProblemReporter;
+}
+
+/** Expands paths (folders recursively, by name) into one opened input per real file. */
+export async function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter, options: WalkOptions = {}): AsyncGenerator<OpenedInput> {
+  const walk: Walk = { follow: options.followSymlinks ?? false, seen: new Set(), onProblem };
   for (const input of inputs) {
     if ('text' in input) yield { name: input.name, chunks: Readable.from([Buffer.from(input.text, 'utf8')]) };
     else if ('stream' in input) yield { name: input.name, chunks: toBuffers(input.stream) };
-    else yield* openPath(input.path, onProblem);
+    else {
+      // Synchronous, like the whole read of a small file below: a status call takes microseconds, and waiting for the
+      // thread pool once per file of a bounce folder took longer than parsing the file.
+      const stat = statOrReport(input.path, false, onProblem);
+      if (stat) yield* openPath(input.path, stat, true, walk);
+    }
   }
 }
 
@@ -51,56 +72,84 @@ async function* toBuffers(stream: AsyncIterable<Buffer | string>): AsyncGenerato
   for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
-async function* openPath(file: string, onProblem: ProblemReporter): AsyncGenerator<OpenedInput> {
-  let stat;
+const reason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/** The status of a path (of the link itself when `link`), or undefined after reporting why there is none. */
+function statOrReport(file: string, link: boolean, onProblem: ProblemReporter): BigIntStats | undefined {
   try {
-    // Synchronous, like the whole read of a small file below: a status call takes microseconds, and waiting for the
-    // thread pool once per file of a bounce folder took longer than parsing the file.
-    stat = statSync(file);
+    // BigInt: inode numbers of some file systems exceed 2^53, where two numbers would compare equal.
+    return link ? lstatSync(file, { bigint: true }) : statSync(file, { bigint: true });
   } catch (error) {
-    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
+    onProblem(file, `cannot read: ${reason(error)}`, true);
+    return undefined;
+  }
+}
+
+/**
+ * Opens a file, or walks a folder. `named`: given as an input, so a FIFO, /dev/fd/N (process substitution) or device
+ * is read; found in a walk, only regular files and folders are (a FIFO there could block forever).
+ */
+async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: Walk): AsyncGenerator<OpenedInput> {
+  if (!named && !stat.isFile() && !stat.isDirectory()) {
+    walk.onProblem(file, 'not a regular file');
     return;
+  }
+  // Inode 0 means the file system has no inode numbers: nothing can be told apart by them.
+  const identity = stat.ino === 0n ? undefined : `${stat.dev}:${stat.ino}`;
+  if (identity !== undefined) {
+    if (walk.seen.has(identity)) return;
+    walk.seen.add(identity);
   }
   if (stat.isDirectory()) {
-    let entries: string[];
-    try {
-      entries = (await fs.readdir(file)).sort();
-    } catch (error) {
-      onProblem(file, `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
-      return;
-    }
-    for (const entry of entries) yield* openPath(path.join(file, entry), onProblem);
+    yield* openFolder(file, walk);
     return;
   }
-  if (!stat.isFile()) {
-    onProblem(file, 'not a regular file');
-    return;
-  }
-  if (stat.size <= WHOLE_READ_BYTES) {
+  if (stat.isFile() && stat.size <= WHOLE_READ_BYTES) {
     // A bounce folder is thousands of small files: one read each, instead of a stream's open, reads and close,
     // which left the CLI waiting on the file system for half of its time (npm run bench, corpus eml/bsd).
     let bytes: Buffer;
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
+      walk.onProblem(file, `cannot read: ${reason(error)}`, true);
       return;
     }
     yield { name: file, chunks: (async function* () { yield bytes; })() };
     return;
   }
-  try {
-    // Opened now, so an unreadable file is reported before any of its content is expected.
-    const handle = await fs.open(file, 'r');
-    await handle.close();
-  } catch (error) {
-    onProblem(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, true);
-    return;
+  if (stat.isFile()) {
+    try {
+      // Opened now, so an unreadable file is reported before any of its content is expected. Not a FIFO: closing its
+      // reading end could make the writer fail.
+      const handle = await fs.open(file, 'r');
+      await handle.close();
+    } catch (error) {
+      walk.onProblem(file, `cannot read: ${reason(error)}`, true);
+      return;
+    }
   }
   // Read in 512 KB blocks (fewer trips to the thread pool: 15 % less time on the benchmark log), passed on in 64 KB
   // pieces: those decode to strings V8 allocates in its young generation, while bigger ones (up to about 1 MB) each
   // get pages of their own, which made decoding a log several times slower and its memory larger.
   yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })) };
+}
+
+/** The files of a folder and its subfolders, by name; a symlink to a folder only when following links. */
+async function* openFolder(folder: string, walk: Walk): AsyncGenerator<OpenedInput> {
+  let entries: string[];
+  try {
+    entries = (await fs.readdir(folder)).sort();
+  } catch (error) {
+    walk.onProblem(folder, `cannot list folder: ${reason(error)}`, true);
+    return;
+  }
+  for (const entry of entries) {
+    const child = path.join(folder, entry);
+    const link = statOrReport(child, true, walk.onProblem);
+    const stat = link?.isSymbolicLink() ? statOrReport(child, false, walk.onProblem) : link;
+    if (!stat || (link !== stat && stat.isDirectory() && !walk.follow)) continue;
+    yield* openPath(child, stat, false, walk);
+  }
 }
 
 /** The chunks cut to at most CHUNK_BYTES each, without copying. */
@@ -110,21 +159,120 @@ async function* inPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   }
 }
 
-/** Decompresses gzip content (detected by its magic bytes, whatever the file name), passes anything else through. */
-export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (count: number) => void): AsyncGenerator<Buffer> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  onRawBytes(first.value.length);
-  const rest = async function* () {
-    yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      onRawBytes(next.value.length);
-      yield next.value;
+/**
+ * The first bytes of a stream, `count` of them or all there are when it ends sooner (a pipe's first read can be a
+ * single byte), and the whole stream, those bytes included. A read error after some bytes is thrown where it
+ * happened, after them, so the text before damage is still scanned. Closing the whole stream closes the source.
+ */
+export async function peek(chunks: AsyncIterable<Buffer>, count: number): Promise<{ head: Buffer; chunks: AsyncIterableIterator<Buffer> }> {
+  const source = chunks[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let size = 0;
+  let failure: { error: unknown } | undefined;
+  while (size < count) {
+    let next;
+    try {
+      next = await source.next();
+    } catch (error) {
+      if (size === 0) throw error;
+      failure = { error };
+      break;
     }
+    if (next.done) break;
+    taken.push(next.value);
+    size += next.value.length;
+  }
+  const head = taken.length === 1 ? taken[0] : Buffer.concat(taken);
+  let headGiven = head.length === 0;
+  const whole: AsyncIterableIterator<Buffer> = {
+    [Symbol.asyncIterator]: () => whole,
+    next: async () => {
+      if (!headGiven) {
+        headGiven = true;
+        return { done: false, value: head };
+      }
+      if (failure) throw failure.error;
+      return source.next();
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
   };
-  if (first.value[0] === 0x1f && first.value[1] === 0x8b) yield* Readable.from(rest()).pipe(createGunzip());
-  else yield* rest();
+  return { head, chunks: whole };
+}
+
+/**
+ * Decompresses gzip content (detected by its magic bytes, whatever the file name) like `gzip -dc`, every member;
+ * passes anything else through. `onTrailingGarbage` hears of bytes after the last member that were ignored.
+ */
+export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (count: number) => void, onTrailingGarbage: () => void = () => {}): AsyncGenerator<Buffer> {
+  const counted = (async function* () {
+    for await (const chunk of chunks) {
+      onRawBytes(chunk.length);
+      yield chunk;
+    }
+  })();
+  const { head, chunks: raw } = await peek(counted, 2);
+  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzipMembers(raw, onTrailingGarbage);
+  else yield* raw;
+}
+
+/** UTF-16 by its byte order mark, or by the NUL in every other byte that mostly-ASCII text has in UTF-16. */
+export function utf16Encoding(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const units = Math.min(head.length, SNIFF_BYTES) >> 1;
+  // Most inputs have no zero byte at all: one search tells.
+  if (units < 2 || !head.subarray(0, units * 2).includes(0)) return undefined;
+  let highZero = 0;
+  let lowZero = 0;
+  for (let unit = 0; unit < 2 * units; unit += 2) {
+    // A NUL character (both bytes zero) is binary content, not text.
+    if (head[unit] === 0 && head[unit + 1] === 0) return undefined;
+    if (head[unit] === 0) highZero++;
+    if (head[unit + 1] === 0) lowZero++;
+  }
+  // Three units in four: room for accented letters and other scripts among the ASCII of a log.
+  if (lowZero * 4 >= units * 3 && highZero === 0) return 'utf-16le';
+  if (highZero * 4 >= units * 3 && lowZero === 0) return 'utf-16be';
+  return undefined;
+}
+
+/** UTF-16 text re-encoded as UTF-8 (byte order mark dropped), so its lines split like any other log's. */
+async function* utf8From(chunks: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, 'utf8');
+}
+
+/** What an input holds, once decompressed and decoded: its kind and its bytes (UTF-8 for a UTF-16 input). */
+export interface InputContent {
+  readonly kind: ContentKind;
+  /** Closing it (return) closes the input. */
+  readonly chunks: AsyncIterableIterator<Buffer>;
+}
+
+/**
+ * Decompresses and sniffs an input from its first SNIFF_BYTES bytes; undefined, after reporting why and closing
+ * the input, when it is empty or binary.
+ */
+export async function inputContent(input: OpenedInput, onRawBytes: (count: number) => void, onProblem: ProblemReporter): Promise<InputContent | undefined> {
+  const trailingGarbage = () => onProblem(input.name, 'trailing garbage after the compressed data ignored, as gzip -dc does; the text before it was scanned');
+  let { head, chunks } = await peek(decompressed(input.chunks, onRawBytes, trailingGarbage), SNIFF_BYTES);
+  const encoding = utf16Encoding(head);
+  if (encoding) ({ head, chunks } = await peek(utf8From(chunks, encoding), SNIFF_BYTES));
+  const kind = head.length ? sniffKind(head) : undefined;
+  if (!kind) {
+    await chunks.return?.();
+    onProblem(input.name, head.length ? 'binary content (not a text log or message), skipped' : 'empty, nothing to scan');
+    return undefined;
+  }
+  return { kind, chunks };
 }
 
 const MAX_LINE_BYTES = 4 << 20;
@@ -138,17 +286,43 @@ export function sniffKind(head: Buffer): ContentKind | undefined {
   const lines = text.split(/\r\n|\r|\n/).slice(0, 5);
   // A message may carry a stray NUL in a body part; a file that does not start with headers and has one is binary.
   if (HEADER_LINE.test(lines[0]) && lines.slice(0, 3).filter((line) => HEADER_LINE.test(line) || /^[ \t]/.test(line)).length >= Math.min(2, lines.length)) return 'message';
-  return head.subarray(0, 8192).includes(0) ? undefined : 'log';
+  return head.subarray(0, SNIFF_BYTES).includes(0) ? undefined : 'log';
 }
+
+/** A batch of decoded lines. `continued`: the last one was cut for its length, and the next batch's first line is
+ * its continuation. */
+export interface LineBatch {
+  readonly lines: string[];
+  readonly continued: boolean;
+}
+
+/** How many bytes at the start are whole UTF-8 characters: a character cut at the end is left out. */
+function wholeUtf8Length(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue;
+    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return size > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+const LINE_SEPARATOR = /[\u2028\u2029]/;
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 /**
  * Splits chunks into lines on LF, CRLF or bare CR. Each chunk is decoded only up to its last line break, so a
  * UTF-8 character split across chunks stays whole; a CR that ends a chunk swallows an LF that starts the next.
- * `encoding` is utf8 for logs and latin1 (byte-preserving) for messages.
+ * `encoding` is utf8 for logs and latin1 (byte-preserving) for messages. U+2028 and U+2029 end no log line: they
+ * are read as spaces, since a recognizer's "." stops at them (and "\s" matches them already).
  */
-export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' | 'latin1', signal?: AbortSignal): AsyncGenerator<string[]> {
+export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' | 'latin1', signal?: AbortSignal): AsyncGenerator<LineBatch> {
   let carry: Buffer = Buffer.alloc(0);
   let skipLeadingLf = false;
+  const decode = (bytes: Buffer, start: number, end: number) => {
+    const text = bytes.toString(encoding, start, end);
+    return encoding === 'utf8' && LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
+  };
   // Most logs have no CR at all: a plain split is several times faster than the regex.
   const split = (text: string) => (text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n'));
   for await (const chunk of chunks) {
@@ -160,24 +334,29 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' |
     if (cut < 0) {
       const joined = carry.length ? Buffer.concat([carry, bytes]) : bytes;
       // A "line" this long is not a log line (minified data, a binary without NULs): pass it on in pieces so memory
-      // stays bounded instead of growing until a line break that may never come.
-      if (joined.length > MAX_LINE_BYTES) { yield [joined.toString(encoding)]; carry = Buffer.alloc(0); } else carry = joined;
+      // stays bounded instead of growing until a line break that may never come. A piece ends on a whole character.
+      if (joined.length > MAX_LINE_BYTES) {
+        const whole = encoding === 'utf8' ? wholeUtf8Length(joined) : joined.length;
+        yield { lines: [decode(joined, 0, whole)], continued: true };
+        carry = Buffer.from(joined.subarray(whole));
+      } else carry = joined;
       continue;
     }
     const end = bytes[cut] === 10 && bytes[cut - 1] === 13 ? cut - 1 : cut;
-    if (carry.length === 0) yield split(bytes.toString(encoding, 0, end));
+    if (carry.length === 0) yield { lines: split(decode(bytes, 0, end)), continued: false };
     else {
       // Only the line the carry begins is joined and decoded apart: copying every chunk behind its carry would
       // double the bytes moved.
       const lf = bytes.indexOf(10);
       const cr = bytes.indexOf(13);
       const first = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-      const lines = split(bytes.toString(encoding, first, end));
-      lines[0] = Buffer.concat([carry, bytes.subarray(0, first)]).toString(encoding);
-      yield lines;
+      const lines = split(decode(bytes, first, end));
+      const joined = Buffer.concat([carry, bytes.subarray(0, first)]);
+      lines[0] = decode(joined, 0, joined.length);
+      yield { lines, continued: false };
     }
     carry = Buffer.from(bytes.subarray(cut + 1));
     if (bytes[cut] === 13 && cut === bytes.length - 1) skipLeadingLf = true;
   }
-  if (carry.length) yield [carry.toString(encoding)];
+  if (carry.length) yield { lines: [decode(carry, 0, carry.length)], continued: false };
 }
