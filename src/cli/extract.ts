@@ -1,20 +1,24 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
-import { BounceInput, extractBounces, formatRecords, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
+import { BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
+import { writePieces, writeProblems } from './output';
 
-const USAGE = `Usage: smtp-diag extract [--format text|csv|json] [--all] <file|dir|->...
+const USAGE = `Usage: smtp-diag extract [--format text|csv|json] [--all] [--follow] <file|dir|->...
 
-Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz too) and bounce
-messages (.eml, mbox), folders recursively, or stdin when the input is "-" or none, and prints the addresses
-that bounced hard: one per line, sorted (text), or every field (csv, json).
+Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz, UTF-16 too) and
+bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when the input is "-" or none, and prints the
+addresses that bounced hard: one per line, sorted (text), or every field (csv, json). Control characters from the
+inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
   --format F   text (default), csv or json
   --all        include soft bounces (marked "# soft: reason" in text, type "soft" in csv/json)
+  --follow     enter symlinked folders met in a folder (each real folder once); named ones are always entered
 Exit status: 0 done, 1 some input could not be read (the others are still processed), 2 bad usage.`;
 
 /** Parses the shared options of extract and report; returns a usage error text or the options. */
-export function parseInputArgs(args: readonly string[], io: CliIo, allowFormat: boolean): { inputs: BounceInput[]; format: OutputFormat; all: boolean } | string {
+export function parseInputArgs(args: readonly string[], io: CliIo, allowFormat: boolean): { inputs: BounceInput[]; format: OutputFormat; all: boolean; follow: boolean } | string {
   let format: OutputFormat = 'text';
   let all = false;
+  let follow = false;
   const inputs: BounceInput[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
@@ -23,12 +27,13 @@ export function parseInputArgs(args: readonly string[], io: CliIo, allowFormat: 
       if (!OUTPUT_FORMATS.includes(value as OutputFormat)) return `unknown format "${value ?? ''}"`;
       format = value as OutputFormat;
     } else if (allowFormat && arg === '--all') all = true;
+    else if (arg === '--follow') follow = true;
     else if (arg === '-') inputs.push({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
     else inputs.push({ path: arg });
   }
   if (inputs.length === 0) inputs.push({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
-  return { inputs, format, all };
+  return { inputs, format, all, follow };
 }
 
 export const extractCommand: CliCommand = {
@@ -41,9 +46,9 @@ export const extractCommand: CliCommand = {
       io.stderr.write(`smtp-diag extract: ${parsed}\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const { records, summary } = await extractBounces(parsed.inputs, { includeSoft: parsed.all });
-    io.stdout.write(formatRecords(records, parsed.format));
-    for (const { file, problem } of summary.problems) io.stderr.write(`smtp-diag extract: ${file}: ${problem}\n`);
+    const { records, summary } = await extractBounces(parsed.inputs, { includeSoft: parsed.all, followSymlinks: parsed.follow });
+    await writePieces(io.stdout, formattedPieces(records, parsed.format));
+    writeProblems(io.stderr, 'extract', summary.problems);
     return summary.problems.some((problem) => problem.unreadable) ? EXIT.inputError : EXIT.ok;
   },
 };

@@ -5,7 +5,7 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-/** Exit codes shared by every subcommand. */
+/** Exit codes shared by every subcommand; output that could not be written (a full disk) is an input/output error. */
 export const EXIT = { ok: 0, inputError: 1, usage: 2 } as const;
 
 export interface CliCommand {

@@ -5,6 +5,7 @@ import { extractCommand } from './extract';
 import { reportCommand } from './report';
 import { mxCommand } from './mx';
 import { probeCommand } from './probe';
+import { watchWriteErrors } from './output';
 
 /** Subcommands, in the order `--help` lists them. */
 const COMMANDS: readonly CliCommand[] = [
@@ -34,6 +35,17 @@ function helpText(): string {
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const outputError = watchWriteErrors(io.stdout);
+  // Errors writing stderr have nowhere to be told.
+  watchWriteErrors(io.stderr);
+  const code = await runCommand(args, io);
+  const error = outputError();
+  if (!error) return code;
+  io.stderr.write(`smtp-diag: cannot write the output: ${error.message}\n`);
+  return Math.max(code, EXIT.inputError);
+}
+
+async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(helpText());

@@ -3,11 +3,13 @@ import { extractBounces } from '../core/bounce';
 import { BounceReport } from '../core/bounce/report';
 import { parseInputArgs } from './extract';
 import { CliCommand, EXIT } from './io';
+import { terminalSafeLines, writePieces, writeProblems } from './output';
 
-const USAGE = `Usage: smtp-diag report <file|dir|->...
+const USAGE = `Usage: smtp-diag report [--follow] <file|dir|->...
 
 Prints a Markdown report of the failures in mail logs and bounce messages: per recipient domain and per
 status code, hard / soft / deferred counts, inbound rejects, and the most frequent diagnostic.
+Inputs and --follow as for "smtp-diag extract"; control characters from the inputs are printed escaped.
 Exit status: 0 done, 1 some input could not be read, 2 bad usage.`;
 
 export const reportCommand: CliCommand = {
@@ -21,10 +23,10 @@ export const reportCommand: CliCommand = {
       return EXIT.usage;
     }
     const report = new BounceReport();
-    const { summary } = await extractBounces(parsed.inputs, { onEvent: (event) => report.add(event) });
-    io.stdout.write(report.toMarkdown(summary));
+    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, onEvent: (event) => report.add(event) });
+    await writePieces(io.stdout, terminalSafeLines(report.toMarkdown(summary)));
     const unreadable = summary.problems.filter((problem) => problem.unreadable);
-    for (const { file, problem } of unreadable) io.stderr.write(`smtp-diag report: ${file}: ${problem}\n`);
+    writeProblems(io.stderr, 'report', unreadable);
     return unreadable.length ? EXIT.inputError : EXIT.ok;
   },
 };
