@@ -18,6 +18,8 @@ const LAYERS = [
   { name: 'lint', command: bin('eslint'), args: ['--max-warnings', '0', '.'], counts: 'exit-code' },
   { name: 'unit', command: bin('mocha'), args: [], counts: 'mocha' },
   { name: 'grammar', command: node, args: [join(root, 'scripts', 'test-grammar.mjs')], counts: 'summary-line' },
+  // `npm start` serves samples/maillog, and a SIGTERM to npm stops all it started.
+  { name: 'start', command: node, args: [join(root, 'scripts', 'check-start.mjs')], counts: 'summary-line' },
   // code-server reaches nothing beyond loopback, and a control run shows the check would see it.
   { name: 'hermetic', command: node, args: [join(root, 'scripts', 'check-hermetic.mjs')], counts: 'summary-line' },
   { name: 'integration', command: node, args: [join(root, 'scripts', 'run-integration.mjs'), '--no-build'], counts: 'summary-line' },

@@ -94,17 +94,23 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--disable-getting-started-override',
     workspace,
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // A process group of its own, so that stop() ends the extension hosts and helpers it forks too (they outlive a
+  // SIGTERM to code-server alone).
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   // The profile is temporary: it goes with the server (a log asked for in logDir stays).
   const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  const signalGroup = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
   const stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null) { removeProfile(); return resolve(); }
-    child.once('exit', () => { log.end(); removeProfile(); resolve(); });
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    const done = () => { signalGroup('SIGKILL'); log.end(); removeProfile(); resolve(); };
+    if (child.exitCode !== null) return done();
+    child.once('exit', done);
+    signalGroup('SIGTERM');
+    setTimeout(() => signalGroup('SIGKILL'), 3000).unref();
   });
+  // This process ending any way but through stop() must not leave the group serving.
+  process.once('exit', () => signalGroup('SIGKILL'));
   try {
     await waitForHealthy(url, child, 60_000);
   } catch (error) {
@@ -115,11 +121,15 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
   return { url, port, logPath, profile, userDataDir, stop };
 }
 
-/** The workbench URL that opens `workspace` with the extension at `extensionPath` in development mode. */
-export function workbenchUrl(server, { workspace, extensionPath, testsPath }) {
+/**
+ * The workbench URL that opens `workspace` with the extension at `extensionPath` in development mode, and the file
+ * `openFile` in an editor when given.
+ */
+export function workbenchUrl(server, { workspace, extensionPath, testsPath, openFile }) {
   const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
   const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
