@@ -23,6 +23,8 @@ const LAYERS = [
   // code-server reaches nothing beyond loopback, and a control run shows the check would see it.
   { name: 'hermetic', command: node, args: [join(root, 'scripts', 'check-hermetic.mjs')], counts: 'summary-line' },
   { name: 'integration', command: node, args: [join(root, 'scripts', 'run-integration.mjs'), '--no-build'], counts: 'summary-line' },
+  // The .vsix: under 1 MB, and its hover works when installed (not from the development folder).
+  { name: 'package', command: node, args: [join(root, 'scripts', 'check-vsix.mjs')], counts: 'summary-line' },
   // The colours the real editor renders for each code class, read from the page (Dark and Light Modern).
   { name: 'rendered', command: node, args: [join(root, 'scripts', 'screenshots', 'grammar.mjs'), '--check'], counts: 'summary-line' },
 ];

@@ -1,5 +1,5 @@
 // Starts code-server (VS Code 1.100.3 in the browser) on loopback, and drives it with headless Chromium.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,10 +74,11 @@ const RESTRICTED_SETTINGS = {
 
 /**
  * Starts code-server for `workspace` with a fresh profile. Returns its URL, the server log path and stop().
+ * `install` lists .vsix files installed into the profile before it starts.
  * `settings` are merged into the profile's user settings; `port` defaults to a free one. `trusted: false` opens the
  * workspace in restricted mode (workspace trust), as a folder from an unknown source opens.
  */
-export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort, trusted = true, env = CODE_SERVER_ENV } = {}) {
+export async function startCodeServer({ workspace, settings = {}, logDir, port: requestedPort, trusted = true, env = CODE_SERVER_ENV, install = [] } = {}) {
   const entry = ensureCodeServer();
   const profile = mkdtempSync(join(tmpdir(), 'smtp-diag-vscode-'));
   const userDataDir = join(profile, 'user-data');
@@ -85,6 +86,10 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...(trusted ? {} : RESTRICTED_SETTINGS), ...settings }, null, 2));
+  // Packages to install into the profile first, as a user installs a .vsix.
+  for (const vsix of install) {
+    execFileSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  }
   const port = requestedPort ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logPath = join(logDir ?? profile, 'code-server.log');
@@ -127,7 +132,8 @@ export async function startCodeServer({ workspace, settings = {}, logDir, port: 
  */
 export function workbenchUrl(server, { workspace, extensionPath, testsPath, openFile }) {
   const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
-  const payload = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  const payload = [['skipWelcome', 'true']];
+  if (extensionPath) payload.push(['extensionDevelopmentPath', remote(extensionPath)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   if (openFile) payload.push(['openFile', remote(openFile)]);
   return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
