@@ -1,24 +1,23 @@
 // `smtp-diag probe`: connects to each MX host of a domain, reads the greeting, EHLO, STARTTLS, QUIT.
 import { parseArgs } from 'node:util';
 import { CliCommand, CliIo, EXIT } from './io';
-import { DNS_FLAGS, dnsOptionsFromFlags, mxText } from './mx';
-import { DEFAULT_PROBE_OPTIONS, DnsOptions, ProbeOptions, probeDomain, withoutControls } from '../core/mx';
+import { concurrencyFromFlags, DNS_FLAGS, dnsOptionsFromFlags, mxText, timeoutFlag } from './mx';
+import { DEFAULT_PROBE_OPTIONS, DnsOptions, MAX_RESOLVED_MX_HOSTS, ProbeOptions, probeDomain, withoutControls } from '../core/mx';
 
-const USAGE = `Usage: smtp-diag probe [--port n] [--smtp-timeout ms] [--server ip[:port]]... [--json] <domain|address>
+const USAGE = `Usage: smtp-diag probe [--port n] [--smtp-timeout ms] [--server ip[:port]]... [--concurrency n] [--json] <domain|address>
 
-Looks up the MX hosts of the domain, then connects to each: reads the greeting, sends EHLO, notes whether
-STARTTLS is offered, sends QUIT. Nothing is sent beyond EHLO and QUIT.
+Looks up the MX hosts of the domain, then connects to each (the ${MAX_RESOLVED_MX_HOSTS} most preferred at most): reads the
+greeting, sends EHLO, notes whether STARTTLS is offered, sends QUIT. Nothing is sent beyond EHLO and QUIT.
   --port          SMTP port (default ${DEFAULT_PROBE_OPTIONS.port})
   --smtp-timeout  longest time per host in ms (default ${DEFAULT_PROBE_OPTIONS.timeoutMs})
+  --concurrency   most connections and DNS queries in flight at once (default as for "smtp-diag mx")
   --server, --timeout, --tries, --json   as for "smtp-diag mx"
 Exit code: 0 when at least one MX host accepts connections, 1 otherwise, 2 on bad usage.`;
 
 function probeOptionsFromFlags(values: { port?: string; 'smtp-timeout'?: string }): ProbeOptions {
   const port = values.port === undefined ? DEFAULT_PROBE_OPTIONS.port : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be 1-65535, not "${values.port}"`);
-  const timeoutMs = values['smtp-timeout'] === undefined ? DEFAULT_PROBE_OPTIONS.timeoutMs : Number(values['smtp-timeout']);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new Error(`--smtp-timeout must be a positive whole number, not "${values['smtp-timeout']}"`);
-  return { port, timeoutMs };
+  return { port, timeoutMs: timeoutFlag(values['smtp-timeout'], 'smtp-timeout', DEFAULT_PROBE_OPTIONS.timeoutMs) };
 }
 
 export const probeCommand: CliCommand = {
@@ -29,10 +28,12 @@ export const probeCommand: CliCommand = {
     let parsed;
     let dns: DnsOptions;
     let probe: ProbeOptions;
+    let concurrency: number;
     try {
       parsed = parseArgs({ args: [...args], options: { ...DNS_FLAGS, port: { type: 'string' }, 'smtp-timeout': { type: 'string' } }, allowPositionals: true, strict: true });
       dns = dnsOptionsFromFlags(parsed.values);
       probe = probeOptionsFromFlags(parsed.values);
+      concurrency = concurrencyFromFlags(parsed.values);
     } catch (error) {
       io.stderr.write(`smtp-diag probe: ${(error as Error).message}\n${USAGE}\n`);
       return EXIT.usage;
@@ -41,7 +42,7 @@ export const probeCommand: CliCommand = {
       io.stderr.write(`smtp-diag probe: name exactly one domain.\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const result = await probeDomain(parsed.positionals[0], dns, probe);
+    const result = await probeDomain(parsed.positionals[0], dns, probe, { concurrency });
     if (parsed.values.json) {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {

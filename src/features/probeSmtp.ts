@@ -13,7 +13,7 @@ export function registerProbeSmtp(): vscode.Disposable {
     const settings = readMxSettings();
     if (!settings) return undefined;
     const title = `Testing the mail servers of ${domain} (port ${settings.probe.port})`;
-    const result = await withCancellableProgress(title, (signal) => probeDomain(domain, settings.dns, settings.probe, signal));
+    const result = await withCancellableProgress(title, (signal) => probeDomain(domain, settings.dns, settings.probe, { signal, concurrency: settings.concurrency }));
     await openMarkdownReport(`SMTP test ${result.domain}`, probeReport(result, settings.dns.servers));
     return result;
   });

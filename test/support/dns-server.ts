@@ -1,5 +1,6 @@
-// A real DNS server on loopback (dns2, UDP and TCP on one port) serving a small test zone, plus a UDP socket that
-// never answers. Used by the unit tests, the benchmark and the integration tests inside the extension host.
+// A real DNS server on loopback (dns2, UDP and TCP on one port) serving a small test zone, a UDP socket that never
+// answers and a port where nothing listens. Used by the unit tests, the benchmark and the integration tests inside
+// the extension host.
 import * as dgram from 'node:dgram';
 import dns2 from 'dns2';
 
@@ -15,6 +16,8 @@ export interface ZoneEntry {
   readonly ttl?: number;
   /** Hold answers for this name back this long (a slow authoritative server). */
   readonly delayMs?: number;
+  /** Answer with the TC flag set and only the first record, over TCP too: a broken server or middlebox. */
+  readonly truncated?: boolean;
 }
 
 export type Zone = ReadonlyMap<string, ZoneEntry>;
@@ -50,9 +53,20 @@ export const TEST_DOMAINS = {
   slowHost: 'slow-host.test',
   /** The MX host is 127.0.0.1, for the SMTP probe. */
   probe: 'probe.test',
+  /** The MX answer is truncated over UDP and again over TCP, and holds only the first of its three records. */
+  truncated: 'truncated.test',
+  /** The MX host's A and AAAA answers are truncated over both transports. */
+  truncatedHost: 'truncated-host.test',
+  /** The domain is an alias of an alias of itself. */
+  cnameLoop: 'loop.test',
+  /** The MX host is an alias of an alias of itself. */
+  mxCnameLoop: 'loop-mx.test',
+  /** MANY_MX_COUNT MX hosts h0 … (preference = index), each 127.0.0.1: an answer that must not fan out. */
+  manyMx: 'many.test',
 } as const;
 
 const BIG_ADDRESS_COUNT = 300;
+export const MANY_MX_COUNT = 300;
 
 function buildTestZone(): Map<string, ZoneEntry> {
   const zone = new Map<string, ZoneEntry>([
@@ -82,7 +96,17 @@ function buildTestZone(): Map<string, ZoneEntry> {
     ['mx.slow-host.test', { a: ['192.0.2.70'], delayMs: 3000 }],
     ['probe.test', { mx: [{ exchange: 'smtp.probe.test', priority: 10 }] }],
     ['smtp.probe.test', { a: ['127.0.0.1'] }],
+    ['truncated.test', { mx: [{ exchange: 'mx1.multi.test', priority: 10 }, { exchange: 'mx2.multi.test', priority: 20 }, { exchange: 'mx3.multi.test', priority: 30 }], truncated: true }],
+    ['truncated-host.test', { mx: [{ exchange: 'mx.truncated-host.test', priority: 10 }] }],
+    ['mx.truncated-host.test', { a: ['192.0.2.80', '192.0.2.81'], aaaa: ['2001:db8::80'], truncated: true }],
+    ['loop.test', { cname: 'loop2.test' }],
+    ['loop2.test', { cname: 'loop.test' }],
+    ['loop-mx.test', { mx: [{ exchange: 'mx.loop-mx.test', priority: 10 }] }],
+    ['mx.loop-mx.test', { cname: 'alias.loop-mx.test' }],
+    ['alias.loop-mx.test', { cname: 'mx.loop-mx.test' }],
+    ['many.test', { mx: Array.from({ length: MANY_MX_COUNT }, (_, index) => ({ exchange: `h${index}.many.test`, priority: index })) }],
   ]);
+  for (let index = 0; index < MANY_MX_COUNT; index += 1) zone.set(`h${index}.many.test`, { a: ['127.0.0.1'] });
   return zone;
 }
 
@@ -114,6 +138,8 @@ export interface RunningDnsServer {
   readonly port: number;
   /** Every query received, in order. */
   readonly queries: QueryLogEntry[];
+  /** Most queries received and not yet answered at once (meaningful with a delay). */
+  peakPending(): number;
   close(): Promise<void>;
 }
 
@@ -140,37 +166,54 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
   }
   const base = { name: question.name, class: Packet.CLASS.IN, ttl: entry.ttl ?? 300 };
   let target = entry;
-  if (entry.cname) {
-    response.answers.push(record({ ...base, type: Packet.TYPE.CNAME, domain: entry.cname }));
+  // Like a recursive resolver, follow the alias chain and add the records of its end; a loop ends the chain.
+  const visited = new Set([name]);
+  while (target.cname && !visited.has(target.cname)) {
+    response.answers.push(record({ ...base, type: Packet.TYPE.CNAME, domain: target.cname }));
     if (question.type === Packet.TYPE.CNAME) return response;
-    // Like a recursive resolver, follow the alias and add the target's records.
-    target = zone.get(entry.cname) ?? {};
-    base.name = entry.cname;
+    visited.add(target.cname);
+    base.name = target.cname;
+    target = zone.get(target.cname) ?? {};
   }
-  if (question.type === Packet.TYPE.MX) {
+  if (target.cname) response.answers.push(record({ ...base, type: Packet.TYPE.CNAME, domain: target.cname }));
+  else if (question.type === Packet.TYPE.MX) {
     for (const { exchange, priority } of target.mx ?? []) response.answers.push(record({ ...base, type: Packet.TYPE.MX, exchange, priority }));
   } else if (question.type === Packet.TYPE.A) {
     for (const address of target.a ?? []) response.answers.push(record({ ...base, type: Packet.TYPE.A, address }));
   } else if (question.type === Packet.TYPE.AAAA) {
     for (const address of target.aaaa ?? []) response.answers.push(record({ ...base, type: Packet.TYPE.AAAA, address }));
   }
+  if (entry.truncated) {
+    response.header.tc = 1;
+    response.answers = response.answers.slice(0, 1);
+  }
   return response;
 }
 
 /**
  * Starts the DNS server on loopback (`host` 127.0.0.1 or ::1), UDP and TCP on the same free port. `delayMs` holds
- * each answer back, like a network round trip.
+ * each answer back, like a network round trip. `tcp: false` leaves TCP closed, like a firewall that lets only UDP
+ * through: a truncated answer then cannot be completed.
  */
-export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0, host = '127.0.0.1' } = {}): Promise<RunningDnsServer> {
+export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0, host = '127.0.0.1', tcp: withTcp = true } = {}): Promise<RunningDnsServer> {
   const queries: QueryLogEntry[] = [];
+  let pending = 0;
+  let peakPending = 0;
   const handler = (transport: 'udp' | 'tcp') => (request: dns2.Packet, send: (response: dns2.Packet) => Promise<Buffer>) => {
     const [question] = request.questions;
     if (!question) return;
     queries.push({ name: question.name, type: RECORD_TYPES[question.type] ?? String(question.type), transport });
-    const reply = () => send(answer(zone, request)).catch(() => undefined);
+    pending += 1;
+    peakPending = Math.max(peakPending, pending);
+    // Counted down before sending: the client may ask its next question as soon as the answer arrives. dns2's UDP
+    // server returns a promise from send, its TCP server nothing.
+    const reply = () => {
+      pending -= 1;
+      Promise.resolve(send(answer(zone, request))).catch(() => undefined);
+    };
     const delay = delayMs + (zone.get(question.name.toLowerCase())?.delayMs ?? 0);
     if (delay > 0) setTimeout(reply, delay);
-    else void reply();
+    else reply();
   };
   // UDP takes a free port first; TCP then binds the same number (retried in the rare case it is taken).
   for (let attempt = 0; ; attempt += 1) {
@@ -181,7 +224,7 @@ export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0, host
     const port = udp.address().port;
     const tcp = dns2.createTCPServer();
     tcp.on('request', handler('tcp'));
-    const bound = await new Promise<boolean>((resolve) => {
+    const bound = !withTcp || await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
       tcp.listen(port, host, () => resolve(true));
     });
@@ -194,9 +237,10 @@ export async function startDnsServer(zone: Zone = TEST_ZONE, { delayMs = 0, host
       address: ipv6 ? `[${host}]:${port}` : `${host}:${port}`,
       port,
       queries,
+      peakPending: () => peakPending,
       close: () => Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        withTcp ? new Promise<void>((resolve) => tcp.close(() => resolve())) : undefined,
       ]).then(() => undefined),
     };
   }
@@ -213,4 +257,13 @@ export async function startSilentDnsServer(): Promise<{ address: string; receive
     received: () => received,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
+}
+
+/** A loopback DNS server address where nothing listens, UDP or TCP: its port was bound, read, then released. */
+export async function closedDnsServer(): Promise<string> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return `127.0.0.1:${port}`;
 }

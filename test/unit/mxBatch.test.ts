@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { checkDomains, mapWithLimit } from '../../src/core/mx/batch';
+import { checkDomains } from '../../src/core/mx/batch';
+import { mapWithLimit } from '../../src/core/mx/limiter';
 import { bouncedDomainsReport, inlineCode, mxReport } from '../../src/core/mx/report';
 import { lookupMx } from '../../src/core/mx/lookup';
 import { DnsOptions } from '../../src/core/mx/types';
@@ -39,7 +40,7 @@ describe('batch MX check', () => {
     assert.equal(checks.length, 60);
     assert.ok(checks.every((check) => check.mx.error === null && check.mx.records[0].addresses.length === 1));
     assert.equal(dns.queries.filter((query) => query.type === 'MX').length, 60);
-    // 20 shared MX hosts, each asked A, AAAA and CNAME exactly once.
+    // 20 shared MX hosts, each asked A and AAAA exactly once.
     assert.equal(dns.queries.filter((query) => query.type === 'A').length, 20);
     assert.deepEqual(progress, Array.from({ length: 60 }, (_, index) => index + 1));
   });

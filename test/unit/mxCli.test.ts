@@ -39,6 +39,32 @@ describe('smtp-diag mx and probe', () => {
     }
   });
 
+  it('exits 2, asking nothing, on a timeout Node cannot set: past 2^31-1 ms, zero or negative', async () => {
+    const cases: [string[], RegExp][] = [
+      [['mx', '--timeout', '3000000000'], /--timeout "3000000000" is longer than 2147483647 ms/],
+      [['mx', '--timeout', '2147483648'], /--timeout "2147483648" is longer than 2147483647 ms/],
+      [['mx', '--timeout=-5'], /--timeout "-5" is not a whole number of milliseconds/],
+      [['mx', '--concurrency', '257'], /--concurrency must be 1-256, not "257"/],
+      [['probe', '--timeout', '3000000000'], /--timeout "3000000000" is longer than 2147483647 ms/],
+      [['probe', '--smtp-timeout', '3000000000'], /--smtp-timeout "3000000000" is longer than 2147483647 ms/],
+      [['probe', '--smtp-timeout', '0'], /--smtp-timeout "0" is not a whole number of milliseconds/],
+      [['probe', '--concurrency', '0'], /--concurrency must be 1-256, not "0"/],
+    ];
+    const queriesBefore = dns.queries.length;
+    // Loopback servers only, should a bad value get through.
+    for (const [[command, ...flags], reason] of cases) {
+      const result = await runCliCaptured([command, '--server', dns.address, ...(command === 'probe' ? ['--port', String(smtp.port)] : []), ...flags, TEST_DOMAINS.probe]);
+      assert.equal(result.code, EXIT.usage, [command, ...flags].join(' '));
+      assert.match(result.stderr, reason);
+    }
+    assert.equal(dns.queries.length, queriesBefore);
+  });
+
+  it('accepts the longest timeout Node can set', async () => {
+    const result = await runCliCaptured(['mx', '--server', dns.address, '--timeout', '2147483647', '--concurrency', '256', TEST_DOMAINS.multi]);
+    assert.equal(result.code, EXIT.ok, result.stderr);
+  });
+
   it('probes the MX hosts of a domain on the given port', async () => {
     const result = await runCliCaptured(['probe', '--json', '--server', dns.address, '--port', String(smtp.port), TEST_DOMAINS.probe]);
     assert.equal(result.code, EXIT.ok, result.stdout);

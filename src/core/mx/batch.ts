@@ -1,13 +1,15 @@
-// Batch check: MX lookups (and, opt-in, SMTP probes) for many domains, at most `concurrency` at a time, with
-// each domain, MX host and probe done once per run.
+// Batch check: MX lookups (and, opt-in, SMTP probes) for many domains, at most `concurrency` sockets open at a time,
+// with each domain, MX host and probe done once per run.
 import { parseDomain } from './domainName';
+import { Limiter, mapWithLimit } from './limiter';
 import { describeDnsError, HostLookup, lookupMx } from './lookup';
 import { probeHost, probeTargets } from './probe';
+import { assertTimeoutMs } from './timerLimit';
 import { DnsOptions, HostProbe, MxResult, ProbeOptions } from './types';
 
 export interface BatchOptions {
   readonly dns: DnsOptions;
-  /** Most lookups or probes in flight at once, hence most sockets open at once. */
+  /** Most domains looked up or hosts probed at once, and most sockets (DNS and SMTP) open at once. */
   readonly concurrency: number;
   /** Set to probe every MX host too; leave out for DNS only. */
   readonly probe?: ProbeOptions;
@@ -20,25 +22,8 @@ export interface DomainCheck {
   readonly domain: string;
   readonly asciiDomain: string;
   readonly mx: MxResult;
-  /** One per distinct MX host, when probing was asked for. */
+  /** One per distinct MX host looked up, when probing was asked for. */
   readonly probes?: readonly HostProbe[];
-}
-
-export const DEFAULT_CONCURRENCY = 16;
-
-/** Runs `task` on every item with at most `limit` running; items not started when `signal` aborts are skipped. */
-export async function mapWithLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>, signal?: AbortSignal): Promise<(R | undefined)[]> {
-  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !signal?.aborted) {
-      const index = next;
-      next += 1;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.floor(limit), items.length)) }, worker));
-  return results;
 }
 
 /** The same domain written twice (case, trailing dot, address form) is one domain. */
@@ -55,16 +40,20 @@ function distinctDomains(inputs: readonly string[]): string[] {
 /**
  * Checks each distinct domain once, in order of first appearance. Lookups run first, then probes of the distinct
  * MX hosts they found, each phase under the same concurrency limit. Cancelled work comes back with error CANCELLED.
+ * Rejects, before any network use, on a bad SMTP timeout.
  */
 export async function checkDomains(inputs: readonly string[], options: BatchOptions): Promise<DomainCheck[]> {
+  if (options.probe) assertTimeoutMs(options.probe.timeoutMs, 'The SMTP timeout');
   const domains = distinctDomains(inputs);
   const hostCache = new Map<string, Promise<HostLookup>>();
+  // Bounds the DNS exchanges of all lookups together: one domain's MX hosts fan out into many queries.
+  const limiter = new Limiter(options.concurrency);
   let done = 0;
   let total = domains.length;
   const tick = () => options.onProgress?.(++done, total);
 
   const lookups = await mapWithLimit(domains, options.concurrency, async (domain) => {
-    const result = await lookupMx(domain, options.dns, { signal: options.signal, hostCache });
+    const result = await lookupMx(domain, options.dns, { signal: options.signal, hostCache, limiter });
     tick();
     return result;
   }, options.signal);
@@ -94,7 +83,7 @@ function cancelledResult(input: string, options: DnsOptions): MxResult {
     domain: parsed.ok ? parsed.domain : input.trim(),
     asciiDomain: parsed.ok ? parsed.asciiDomain : '',
     records: [], nullMx: false, implicitMx: false, warnings: [],
-    error: { code: 'CANCELLED', message: describeDnsError('CANCELLED', input.trim(), options.timeoutMs) },
+    error: { code: 'CANCELLED', message: describeDnsError('CANCELLED', input.trim(), options) },
     durationMs: 0,
   };
 }

@@ -2,10 +2,20 @@
 // addresses, not names, so host names are refused with a clear reason.
 import { isIP } from 'node:net';
 
-export type ParsedDnsServer = { readonly ok: true; readonly server: string } | { readonly ok: false; readonly reason: string };
+/** A DNS server to send queries to. */
+export interface DnsEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** The address in its canonical written form, for messages and settings. */
+  readonly server: string;
+}
 
-/** Checks one server address and returns it in the form node:dns `setServers` takes. */
-export function parseDnsServer(spec: string): ParsedDnsServer {
+export type ParsedDnsServer = { readonly ok: true; readonly server: string } | { readonly ok: false; readonly reason: string };
+type ParsedEndpoint = { readonly ok: true; readonly endpoint: DnsEndpoint } | { readonly ok: false; readonly reason: string };
+
+const DNS_PORT = 53;
+
+function parseDnsEndpoint(spec: string): ParsedEndpoint {
   const text = spec.trim();
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   const withPort = /^([^:[\]]+):(\d+)$/.exec(text);
@@ -13,19 +23,31 @@ export function parseDnsServer(spec: string): ParsedDnsServer {
   const family = isIP(host);
   if (family === 0) return { ok: false, reason: `"${spec}" is not an IP address (write ip, ip:port or [ipv6]:port)` };
   if (bracketed && family !== 6) return { ok: false, reason: `"${spec}": brackets are for IPv6 addresses` };
-  if (port === undefined) return { ok: true, server: host };
+  if (port === undefined) return { ok: true, endpoint: { host, port: DNS_PORT, server: host } };
   const number = Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) return { ok: false, reason: `"${spec}": port must be 1-65535` };
-  return { ok: true, server: family === 6 ? `[${host}]:${number}` : `${host}:${number}` };
+  return { ok: true, endpoint: { host, port: number, server: family === 6 ? `[${host}]:${number}` : `${host}:${number}` } };
+}
+
+/** Checks one server address and returns it in its canonical written form. */
+export function parseDnsServer(spec: string): ParsedDnsServer {
+  const parsed = parseDnsEndpoint(spec);
+  return parsed.ok ? { ok: true, server: parsed.endpoint.server } : parsed;
 }
 
 /** Parses a list; the first bad entry is reported, since a silently dropped server would mislead. */
-export function parseDnsServers(specs: readonly string[]): { ok: true; servers: string[] } | { ok: false; reason: string } {
-  const servers: string[] = [];
+export function parseDnsEndpoints(specs: readonly string[]): { ok: true; endpoints: DnsEndpoint[] } | { ok: false; reason: string } {
+  const endpoints: DnsEndpoint[] = [];
   for (const spec of specs) {
-    const parsed = parseDnsServer(spec);
+    const parsed = parseDnsEndpoint(spec);
     if (!parsed.ok) return parsed;
-    servers.push(parsed.server);
+    endpoints.push(parsed.endpoint);
   }
-  return { ok: true, servers };
+  return { ok: true, endpoints };
+}
+
+/** As parseDnsEndpoints, in the written form settings and the CLI keep. */
+export function parseDnsServers(specs: readonly string[]): { ok: true; servers: string[] } | { ok: false; reason: string } {
+  const parsed = parseDnsEndpoints(specs);
+  return parsed.ok ? { ok: true, servers: parsed.endpoints.map((endpoint) => endpoint.server) } : parsed;
 }

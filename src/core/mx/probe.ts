@@ -1,7 +1,9 @@
 // SMTP reachability probe: connect to each MX host, read the greeting, EHLO, note STARTTLS, QUIT. Run only on an
 // explicit user action. Every host has a hard time limit; refusals, 554 greetings and silence are results, not throws.
 import * as net from 'node:net';
+import { DEFAULT_CONCURRENCY, Limiter } from './limiter';
 import { lookupMx } from './lookup';
+import { assertTimeoutMs } from './timerLimit';
 import { withoutControls } from '../text';
 import { DEFAULT_PROBE_OPTIONS, DnsOptions, HostProbe, MxRecord, ProbeOptions, ProbeOutcome, ProbeResult, SmtpReply } from './types';
 
@@ -28,14 +30,18 @@ function printable(text: string): string {
   return withoutControls(text).slice(0, MAX_LINE);
 }
 
-/** Probes one host; resolves (never rejects) within `options.timeoutMs`. */
-export function probeHost(target: ProbeTarget, options: ProbeOptions = DEFAULT_PROBE_OPTIONS, signal?: AbortSignal): Promise<HostProbe> {
+/**
+ * Probes one host; resolves within `options.timeoutMs` with what happened. Rejects, before connecting, only when
+ * the timeout cannot be set (not 1 to 2^31−1 ms).
+ */
+export async function probeHost(target: ProbeTarget, options: ProbeOptions = DEFAULT_PROBE_OPTIONS, signal?: AbortSignal): Promise<HostProbe> {
+  assertTimeoutMs(options.timeoutMs, 'The SMTP timeout');
   const started = Date.now();
   const { exchange, priority, address } = target;
   const { port, timeoutMs } = options;
   const base = { exchange, priority, address, port };
   if (address === null) {
-    return Promise.resolve({ ...base, outcome: 'no-address', message: `${exchange} has no address to connect to.`, starttls: false, durationMs: 0 });
+    return { ...base, outcome: 'no-address', message: `${exchange} has no address to connect to.`, starttls: false, durationMs: 0 };
   }
   const where = `${exchange} (${net.isIPv6(address) ? `[${address}]` : address}:${port})`;
   return new Promise((resolve) => {
@@ -140,15 +146,28 @@ function targetOf(record: MxRecord): ProbeTarget {
   return { exchange: record.exchange, priority: record.priority, address: chosen?.address ?? null };
 }
 
-/** One target per distinct MX host, in preference order. */
+/** One target per distinct MX host that was looked up, in preference order. */
 export function probeTargets(records: readonly MxRecord[]): ProbeTarget[] {
   const seen = new Set<string>();
-  return records.filter((record) => !seen.has(record.exchange) && seen.add(record.exchange)).map(targetOf);
+  return records.filter((record) => !record.notLookedUp && !seen.has(record.exchange) && seen.add(record.exchange)).map(targetOf);
 }
 
-/** Looks up the MX hosts of a domain and probes each of them at once. */
-export async function probeDomain(input: string, dns: DnsOptions, options: ProbeOptions = DEFAULT_PROBE_OPTIONS, signal?: AbortSignal): Promise<ProbeResult> {
-  const mx = await lookupMx(input, dns, { signal });
-  const hosts = await Promise.all(probeTargets(mx.records).map((target) => probeHost(target, options, signal)));
+export interface ProbeContext {
+  readonly signal?: AbortSignal;
+  /** Most sockets open at once, DNS and SMTP alike (default DEFAULT_CONCURRENCY). */
+  readonly concurrency?: number;
+}
+
+/**
+ * Looks up the MX hosts of a domain and probes each one it looked up (at most MAX_RESOLVED_MX_HOSTS), with at most
+ * `concurrency` connections or DNS exchanges open at once. Rejects, before any network use, on a bad SMTP timeout.
+ */
+export async function probeDomain(input: string, dns: DnsOptions, options: ProbeOptions = DEFAULT_PROBE_OPTIONS, context: ProbeContext = {}): Promise<ProbeResult> {
+  assertTimeoutMs(options.timeoutMs, 'The SMTP timeout');
+  const { signal } = context;
+  const limiter = new Limiter(context.concurrency ?? DEFAULT_CONCURRENCY);
+  const mx = await lookupMx(input, dns, { signal, limiter });
+  // No signal for the limiter: a probe started after a cancel returns 'cancelled' at once, without connecting.
+  const hosts = await Promise.all(probeTargets(mx.records).map((target) => limiter.run(() => probeHost(target, options, signal))));
   return { domain: mx.domain, asciiDomain: mx.asciiDomain, mx, hosts };
 }

@@ -47,7 +47,7 @@ function mxBody(result: MxResult): string[] {
     lines.push('| Preference | Host | Addresses |', '| ---: | --- | --- |');
     for (const record of result.records) {
       const alias = record.cname ? ` → ${inlineCode(record.cname)}` : '';
-      lines.push(`| ${record.priority} | ${inlineCode(record.exchange)}${alias} | ${addressList(record.addresses)} |`);
+      lines.push(`| ${record.priority} | ${inlineCode(record.exchange)}${alias} | ${record.notLookedUp ? 'not looked up' : addressList(record.addresses)} |`);
     }
     lines.push('');
   }

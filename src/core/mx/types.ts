@@ -1,7 +1,12 @@
 // Result shapes of the MX lookup and the SMTP probe, shared by the engine, the CLI, the editor commands and reports.
 
-/** Distinct outcomes of a failed DNS lookup, each with its own plain-language message. */
-export type DnsErrorCode = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'MALFORMED' | 'CANCELLED' | 'ERROR';
+/**
+ * Distinct outcomes of a failed DNS lookup, each with its own plain-language message. NXDOMAIN, SERVFAIL and REFUSED
+ * are response codes a server sent; NO_ANSWER is a server that could not be reached at all (connection refused,
+ * unreachable), TIMEOUT one that stayed silent; TRUNCATED an answer cut short over UDP and TCP alike.
+ */
+export type DnsErrorCode =
+  | 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'NO_ANSWER' | 'TRUNCATED' | 'CNAME_LOOP' | 'MALFORMED' | 'CANCELLED' | 'ERROR';
 
 export interface DnsError {
   readonly code: DnsErrorCode;
@@ -25,10 +30,12 @@ export interface MxRecord {
   readonly cname?: string;
   /** Why the addresses could not be looked up, when they could not. */
   readonly addressError?: DnsError;
+  /** Set when the host was beyond the most preferred MAX_RESOLVED_MX_HOSTS: its addresses were not asked for. */
+  readonly notLookedUp?: true;
 }
 
 export type MxWarningKind =
-  | 'mx-cname' | 'mx-ip-literal' | 'duplicate-mx' | 'mx-no-address' | 'no-usable-mx' | 'null-mx-mixed' | 'null-mx-priority';
+  | 'mx-cname' | 'mx-ip-literal' | 'duplicate-mx' | 'mx-no-address' | 'no-usable-mx' | 'null-mx-mixed' | 'null-mx-priority' | 'many-mx';
 
 export interface MxWarning {
   readonly kind: MxWarningKind;
@@ -55,7 +62,7 @@ export interface MxResult {
 export interface DnsOptions {
   /** `ip`, `ip:port` or `[ipv6]:port`; empty means the system's resolvers. */
   readonly servers: readonly string[];
-  /** Longest time one domain's lookup may take, retries and host addresses included. */
+  /** Longest time one domain's lookup may take, retries and host addresses included; 1 to 2^31−1. */
   readonly timeoutMs: number;
   /** Attempts per DNS query. */
   readonly tries: number;
@@ -98,7 +105,7 @@ export interface ProbeResult {
 
 export interface ProbeOptions {
   readonly port: number;
-  /** Longest time one host may take: connect, greeting, EHLO and QUIT. */
+  /** Longest time one host may take: connect, greeting, EHLO and QUIT; 1 to 2^31−1. */
   readonly timeoutMs: number;
 }
 
