@@ -29,7 +29,9 @@ export async function gunzipText(bytes: Uint8Array, maxBytes: number): Promise<D
   let size = 0;
   let problem: string | undefined;
   try {
-    for await (const chunk of decompressed((async function* () { yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); })(), () => {})) {
+    const source = (async function* () { yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); })();
+    const trailing = () => { problem ??= 'bytes that are not gzip data follow the compressed data: they are not shown'; };
+    for await (const chunk of decompressed(source, () => {}, trailing)) {
       chunks.push(chunk);
       size += chunk.length;
       if (size > maxBytes) {

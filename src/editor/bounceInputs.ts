@@ -4,6 +4,12 @@ import * as vscode from 'vscode';
 import type { BounceInput } from '../core/bounce';
 import { DECOMPRESSED_SCHEME } from '../features/openCompressedLog';
 
+/**
+ * How the editor reads the folders it is given: symlinked folders are followed, as VS Code's search does; each real
+ * folder and file is still read once.
+ */
+export const EDITOR_READING = { followSymlinks: true } as const;
+
 /** The inputs for a command invoked as (uri?, uris?); undefined when there is nothing to read. */
 export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ inputs: BounceInput[]; label: string } | undefined> {
   const given = (Array.isArray(uris) && uris.length ? uris : Array.isArray(uri) ? uri : uri ? [uri] : []).filter((item): item is vscode.Uri => item instanceof vscode.Uri);

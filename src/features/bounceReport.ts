@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { ExtractionCancelled, extractBounces } from '../core/bounce';
 import { BounceReport } from '../core/bounce/report';
-import { bounceInputsFor } from '../editor/bounceInputs';
+import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
 import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 export function registerBounceReport(): vscode.Disposable {
@@ -20,7 +20,7 @@ export function registerBounceReport(): vscode.Disposable {
         (_progress, token) => {
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
-          return extractBounces(source.inputs, { policy: currentBouncePolicy(), signal: controller.signal, onEvent: (event) => report.add(event) });
+          return extractBounces(source.inputs, { ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal, onEvent: (event) => report.add(event) });
         });
       const markdown = report.toMarkdown(summary, `Bounce report: ${source.label}`);
       const document = await vscode.workspace.openTextDocument({ content: markdown, language: 'markdown' });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { ExtractionCancelled, extractBounces } from '../core/bounce';
 import { bouncedDomainsReport, checkDomains, HostProbe, MxResult, parseDomain } from '../core/mx';
-import { bounceInputsFor } from '../editor/bounceInputs';
+import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
 import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 import { openMarkdownReport, readMxSettings, withCancellableProgress } from './lookupMx';
 
@@ -54,7 +54,7 @@ export function registerCheckBouncedDomains(): vscode.Disposable {
     try {
       result = await withCancellableProgress(`Checking the domains of hard bounces in ${source.label}`, async (signal, progress) => {
         progress.report({ message: 'extracting hard bounces…' });
-        const { records } = await extractBounces(source.inputs, { policy: currentBouncePolicy(), signal });
+        const { records } = await extractBounces(source.inputs, { ...EDITOR_READING, policy: currentBouncePolicy(), signal });
         const groups = groupByDomain(records.map((record) => record.address));
         let reported = 0;
         const checks = await checkDomains([...groups.keys()], {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, SETTINGS, SETTINGS_PREFIX } from '../contributions';
 import { BounceRecord, ExtractionCancelled, extractBounces, formatRecords, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
-import { bounceInputsFor } from '../editor/bounceInputs';
+import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
 import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
 const LANGUAGE: Readonly<Record<OutputFormat, string>> = { text: 'plaintext', csv: 'plaintext', json: 'json' };
@@ -28,7 +28,7 @@ export function registerExtractHardBounces(): vscode.Disposable {
           options?.signal?.addEventListener('abort', () => controller.abort());
           if (options?.signal?.aborted) controller.abort();
           return extractBounces(source.inputs, {
-            policy: currentBouncePolicy(), signal: controller.signal,
+            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal,
             onProgress: (bytes) => progress.report({ message: `${(bytes / 1048576).toFixed(1)} MB read` }),
           });
         });

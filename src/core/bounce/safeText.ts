@@ -11,6 +11,11 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u206
 
 const hex = (char: string, digits: number) => char.charCodeAt(0).toString(16).padStart(digits, '0');
 
+/** The text with each unsafe character replaced by `replacement` ("?" where an escape would be noise). */
+export function replaceUnsafe(text: string, replacement: string): string {
+  return text.replace(UNSAFE_CHARACTERS, replacement);
+}
+
 /** The text with each unsafe character written as an escape: "\x1b" (up to U+00FF) or "\u202e". */
 export function escapeUnsafe(text: string): string {
   if (!UNSAFE_CHARACTER.test(text)) return text;
