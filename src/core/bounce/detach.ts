@@ -1,5 +1,14 @@
-// Strings kept beyond the chunk they were read from.
+// Strings kept beyond the line or message they were read from: copied out of their chunk and cut to a bounded
+// length, so that what the engine keeps (records, queue state, caches) is bounded by bytes whatever the input.
 import type { BounceEvent } from './types';
+
+/**
+ * Characters kept of a text read from the input (a diagnostic, a host, an id). The words that decide come first
+ * and no server's reply is this long (the corpus's longest diagnostic has 1,201 characters); a line may have 4 MB.
+ */
+export const KEPT_CHARS = 4096;
+/** RFC 5321 4.5.3.1.3: a path has at most 256 octets with its angle brackets, so an address at most 254. */
+export const MAX_ADDRESS_CHARS = 254;
 
 /**
  * A copy of a string that does not share memory with the chunk it was cut from. V8 keeps a whole decoded
@@ -9,11 +18,36 @@ export function detach(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
-/** An event whose strings are detached from their chunk. */
+/** The text cut to `limit` characters with "…" when it was longer; a surrogate pair is not split. */
+export function clipped(text: string, limit = KEPT_CHARS): string {
+  if (text.length <= limit) return text;
+  const last = text.charCodeAt(limit - 1);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit)}…`;
+}
+
+const optional = (text: string | undefined, change: (text: string) => string) => (text === undefined ? undefined : change(text));
+const fits = (text: string | undefined) => text === undefined || text.length <= KEPT_CHARS;
+const isAddress = (event: BounceEvent) => event.address.length <= MAX_ADDRESS_CHARS;
+const within = (event: BounceEvent) => isAddress(event) && fits(event.diagnostic) && fits(event.remoteMta) && fits(event.messageId) && fits(event.date);
+
+/**
+ * The events with their texts clipped to KEPT_CHARS, without those whose "address" is too long to be one. The same
+ * array when nothing needed cutting (the usual case: no copy on the hot path).
+ */
+export function boundedEvents<T extends BounceEvent>(events: T[]): T[] {
+  if (events.every(within)) return events;
+  return events.filter(isAddress).map((event) => (within(event) ? event : {
+    ...event, diagnostic: clipped(event.diagnostic), remoteMta: optional(event.remoteMta, clipped),
+    messageId: optional(event.messageId, clipped), date: optional(event.date, clipped),
+  }));
+}
+
+/** An event whose strings are copied out of their chunk, each cut to KEPT_CHARS (the address is kept whole). */
 export function detachEvent<T extends BounceEvent>(event: T): T {
-  const optional = (text: string | undefined) => (text === undefined ? undefined : detach(text));
+  const kept = (text: string) => detach(clipped(text));
   return {
-    ...event, address: detach(event.address), diagnostic: detach(event.diagnostic), status: optional(event.status),
-    reply: optional(event.reply), remoteMta: optional(event.remoteMta), date: optional(event.date), messageId: optional(event.messageId),
+    ...event, address: detach(event.address), diagnostic: kept(event.diagnostic), status: optional(event.status, kept),
+    reply: optional(event.reply, kept), remoteMta: optional(event.remoteMta, kept), date: optional(event.date, kept),
+    messageId: optional(event.messageId, kept),
   };
 }

@@ -2,6 +2,7 @@
 // FAIL events are failures; DELIVER / SEND are deliveries; DEFER deferrals.
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
+import { clipped } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
 import { LineSource, LogRecognizer } from './recognizer';
 
@@ -38,9 +39,10 @@ export const exchangeRecognizer: LogRecognizer = {
       if (!columns || text.startsWith('#')) return undefined;
       const cells = splitCsvLine(text);
       const cell = (name: string) => cells[columns!.get(name) ?? -1] ?? '';
-      const outcome = OUTCOME[cell('event-id')];
+      const eventId = cell('event-id');
+      const outcome = Object.hasOwn(OUTCOME, eventId) ? OUTCOME[eventId] : undefined;
       if (!outcome) return [];
-      const diagnostic = cell('recipient-status');
+      const diagnostic = clipped(cell('recipient-status'));
       const events: BounceEvent[] = [];
       for (const raw of cell('recipient-address').split(';')) {
         const address = normalizeAddress(raw);

@@ -6,9 +6,9 @@
 // is on. RCPT TO commands Exim refused ("H=… F=<…> rejected RCPT <a>: …") are other servers' mail, refused here.
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn, smtpStageIn } from '../classify';
-import { detach } from '../detach';
+import { clipped, detach } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
-import { LineSource, LogRecognizer, NOTHING, syslogDate } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, syslogDate } from './recognizer';
 
 const DATE = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: [+-]\\d{4})?';
 const MESSAGE = '(?:\\[\\d+\\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\\*\\*|==|=>|->|\\*>) )?(.*)$';
@@ -16,13 +16,13 @@ const LINE = new RegExp(`^(${DATE}) ${MESSAGE}`);
 /** The part of a syslog line after "exim[pid]: ": Exim's own time stamp is optional there. */
 const SYSLOG_LINE = new RegExp(`^(?:(${DATE}) )?${MESSAGE}`);
 const SYSLOG_TAG = /\bexim\d*\[\d+\]: /;
-const REJECTED_RCPT = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S* )?(?:[+-]\d{4} )?(?:\[\d+\] )?(?:.* )?(?:temporarily )?rejected RCPT <?([^\s<>]+?)>?: (.*)$/;
+// "." takes line separators too (a line may hold U+2028): "(.*)$" then cannot fail, which made the search try every
+// earlier " rejected RCPT" again.
+const REJECTED_RCPT = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S* )?(?:[+-]\d{4} )?(?:\[\d+\] )?(?:.* )?(?:temporarily )?rejected RCPT <?([^\s<>]+?)>?: (.*)$/s;
 const HOST = / H=(\S+(?: \[[^\]]+\])?)/;
 // Bounded: the host and the text after it overlap, and on a long token without the error text the search took
 // time in the square of its length. A host name has at most 253 characters.
 const HOST_ERROR = /^H=(\S{1,255}(?: \[[^\]]{1,64}\])?)[^:]{0,255}: (SMTP error from remote mail server .*)$/;
-/** Host errors kept per message ID, bounded so a log of messages that never fail cannot grow memory. */
-const MAX_PENDING = 50_000;
 const OUTCOME: Readonly<Record<string, Outcome>> = { '**': 'failed', '==': 'deferred', '=>': 'delivered', '->': 'delivered', '*>': 'delivered' };
 
 /** One of the fields Exim writes between the address and the failure text: R=router, T=transport, H=host [ip]:port,
@@ -55,7 +55,7 @@ function rejectedRcpt(body: string, line: string, source: LineSource): BounceEve
   const match = REJECTED_RCPT.exec(body);
   const address = match ? normalizeAddress(match[2]) : undefined;
   if (!match || !address) return undefined;
-  const diagnostic = match[3];
+  const diagnostic = clipped(match[3]);
   return [{
     address, outcome: 'rejected-inbound', status: enhancedCodeIn(diagnostic), reply: replyCodeIn(diagnostic, true), diagnostic,
     remoteMta: HOST.exec(` ${body}`)?.[1], date: match[1] ?? syslogDate(line), file: source.file, line: source.line, format: 'exim',
@@ -65,7 +65,8 @@ function rejectedRcpt(body: string, line: string, source: LineSource): BounceEve
 export const eximRecognizer: LogRecognizer = {
   format: 'exim',
   create() {
-    const hostErrors = new Map<string, { host: string; text: string; line: number }>();
+    /** Host errors by message ID, bounded so a log of messages that never fail cannot grow memory. */
+    const hostErrors = new PendingMap<{ host: string; text: string; line: number }>();
     return (line: string, source: LineSource) => {
       let match = LINE.exec(line);
       let syslogStamp: string | undefined;
@@ -81,8 +82,9 @@ export const eximRecognizer: LogRecognizer = {
       if (!flag) {
         const hostError = rest.startsWith('H=') ? HOST_ERROR.exec(rest) : null;
         if (hostError) {
-          if (hostErrors.size >= MAX_PENDING) hostErrors.delete(hostErrors.keys().next().value as string);
-          hostErrors.set(detach(messageId), { host: detach(hostError[1]), text: detach(hostError[2]), line: source.line });
+          const host = detach(hostError[1]);
+          const text = detach(clipped(hostError[2]));
+          hostErrors.set(messageId, { host, text, line: source.line }, ENTRY_CHARS + host.length + text.length);
         } else if (rest === 'Completed') hostErrors.delete(messageId);
         return NOTHING;
       }
@@ -90,11 +92,11 @@ export const eximRecognizer: LogRecognizer = {
       // Pipe and file deliveries ("|command", "/path") name no mailbox of their own.
       const address = normalizeAddress(recipient);
       if (!address) return NOTHING;
-      let diagnostic = flag === '**' || flag === '==' ? text : '';
+      let diagnostic = flag === '**' || flag === '==' ? clipped(text) : '';
       let remoteMta = HOST.exec(rest)?.[1];
       const earlier = diagnostic && !/\b[45]\d\d\b/.test(diagnostic) ? hostErrors.get(messageId) : undefined;
       if (earlier) {
-        diagnostic = `${diagnostic}; line ${earlier.line}: ${earlier.text}`;
+        diagnostic = clipped(`${diagnostic}; line ${earlier.line}: ${earlier.text}`);
         remoteMta ??= earlier.host;
       }
       return [{

@@ -3,12 +3,15 @@
 // line (after transcript markers) or follow the RCPT TO command, so codes inside prose are not taken.
 import { ADDRESS_IN_TEXT, normalizeAddress } from '../address';
 import { enhancedCodeIn } from '../classify';
+import { clipped } from '../detach';
 import { LineSource, LogRecognizer, syslogDate } from './recognizer';
 
 // The space after a transcript marker is matched only after one: two optional runs of spaces side by side took
-// time in the square of the run's length on a line of spaces (10 s for 100,000).
-const REPLY_FIRST = /^\s*(?:(?:<<<|>>>|<-|->|\d{3}-)\s*)?([45]\d\d)[ -](.*)$/;
-const AFTER_RCPT = /RCPT TO:?\s*<([^>]+)>[^0-9]{0,40}?\b([45]\d\d)[ -](.*)$/i;
+// time in the square of the run's length on a line of spaces (10 s for 100,000). "." takes line separators too, so
+// "(.*)$" cannot fail and send the search on; an address in angle brackets holds none, so each "RCPT TO:<" without
+// its ">" is scanned only up to the next one.
+const REPLY_FIRST = /^\s*(?:(?:<<<|>>>|<-|->|\d{3}-)\s*)?([45]\d\d)[ -](.*)$/s;
+const AFTER_RCPT = /RCPT TO:?\s*<([^<>]+)>[^0-9]{0,40}?\b([45]\d\d)[ -](.*)$/is;
 
 export const genericRecognizer: LogRecognizer = {
   format: 'generic',
@@ -17,7 +20,7 @@ export const genericRecognizer: LogRecognizer = {
       const rcpt = AFTER_RCPT.exec(text);
       const first = rcpt ? undefined : REPLY_FIRST.exec(text);
       const reply = rcpt?.[2] ?? first?.[1];
-      const diagnostic = rcpt ? `${rcpt[2]} ${rcpt[3]}` : first ? `${first[1]} ${first[2]}` : '';
+      const diagnostic = clipped(rcpt ? `${rcpt[2]} ${rcpt[3]}` : first ? `${first[1]} ${first[2]}` : '');
       const candidates = rcpt ? [rcpt[1]] : first ? first[2].match(ADDRESS_IN_TEXT) ?? [] : [];
       const address = new Set(candidates.map((candidate) => normalizeAddress(candidate)).filter(Boolean));
       if (!reply || address.size !== 1) return undefined;

@@ -1,21 +1,30 @@
 // Postfix syslog: delivery agents' "to=<…>, relay=…, dsn=…, status=…" lines, qmgr's "status=expired" (which
 // names the sender, so the deferred recipients of that queue ID are joined to it) and smtpd's rejects of incoming
 // mail ("NOQUEUE: reject: RCPT from …", or after a queue ID, and the milter's and the proxy filter's rejects).
+//
+// Linear in the line's length: the program tag is found first, and every other pattern is tried once, right
+// after it (sticky). Tried from each "postfix" of a line, they took time in the square of its length.
 import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
+import { clipped, detach, detachEvent, MAX_ADDRESS_CHARS } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
-import { detach } from '../detach';
-import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, relayHost, syslogDate } from './recognizer';
 
-const DELIVERY = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): to=(?:<([^>]*)>|([^>,\s]*)),(?: orig_to=(?:<[^>]*>|[^>,\s]*),)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?: \((.*)\))?$/;
-const EXPIRED = /postfix[\w/-]*\/[\w-]+\[\d+\]: ([0-9A-Za-z]+): from=<[^>]*>, status=expired/;
-const REMOVED = /postfix[\w/-]*\/qmgr\[\d+\]: ([0-9A-Za-z]+): removed/;
+/**
+ * "postfix/agent[pid]: " ("postfix-out/submission/smtpd[pid]: "), group 1 the agent. It starts only where a run of
+ * name characters starts, so a run of "postfix/" is scanned once, not once from each of its "postfix".
+ */
+const PROGRAM = /(?<![\w/-])postfix[\w/-]*\/([\w-]+)\[\d+\]: /g;
+/** After the program: a delivery agent's report of one recipient, up to its status; what follows the status is
+ * nothing or " (reason)" (checked apart, so a run of unclosed " (" is not scanned to the end once per status). */
+const DELIVERY = /([0-9A-Za-z]+): to=(?:<([^>]*)>|([^>,\s]*)),(?: orig_to=(?:<[^>]*>|[^>,\s]*),)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?= \(|$)/sy;
+const EXPIRED = /([0-9A-Za-z]+): from=<[^>]*>, status=expired/y;
+const REMOVED = /([0-9A-Za-z]+): removed/y;
 // The client is "host[address]" (an IPv6 address holds colons) and the reply code may be missing (milters
-// answer with the enhanced code alone).
-const REJECT = /postfix[\w/-]*\/[\w-]+\[\d+\]: \w+: (?:milter-|proxy-)?reject: [\w-]+(?: from ([^\s[]*\[[^\]]*\](?::\d+)?|[^:]*))?: (?:(\d{3}) )?(\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^>]*> to=<([^>]*)>/;
+// answer with the enhanced code alone). An address in angle brackets holds no bracket, so each "from=<" is
+// scanned only up to the next one.
+const REJECT = /\w+: (?:milter-|proxy-)?reject: [\w-]+(?: from ([^\s[]*\[[^\]]*\](?::\d+)?|[^:]*))?: (?:(\d{3}) )?(\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^<>]*> to=<([^<>]*)>/y;
 const SAID = /host (\S+) said: /;
-/** Deferred recipients waiting in the queue, bounded so a log of never-removed messages cannot grow memory. */
-const MAX_PENDING = 50_000;
 /** Normalized recipients remembered; a log names the same few recipients over and over. */
 const MAX_ADDRESSES = 10_000;
 
@@ -24,76 +33,83 @@ const OUTCOME: Readonly<Record<string, Outcome>> = {
   bounced: 'failed', expired: 'failed', undeliverable: 'failed', deferred: 'deferred', SOFTBOUNCE: 'deferred', sent: 'delivered', deliverable: 'delivered',
 };
 
+/** The deferred recipients of one queue ID, by address, and the characters they hold. */
+interface Deferred { events: Map<string, BounceEvent>; chars: number }
+const charsOf = (event: BounceEvent) => ENTRY_CHARS + event.address.length + event.diagnostic.length + (event.remoteMta?.length ?? 0);
+
+/** `pattern` (sticky) tried at `at`, or null. */
+function execAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
+
 export const postfixRecognizer: LogRecognizer = {
   format: 'postfix',
   create() {
-    const deferred = new Map<string, BounceEvent[]>();
+    const deferred = new PendingMap<Deferred>();
     /** Normalized recipients by their text in the log; '' for text that is no address. */
     const addresses = new Map<string, string>();
-    // Normalizing costs several regular expressions; looking up a recipient seen before is a fraction of that.
+    // Normalizing costs several regular expressions; looking up a recipient seen before is a fraction of that. Text
+    // longer than an address is not remembered: it is no address, and would make the cache as big as the log.
     const normalized = (raw: string) => {
       const known = addresses.get(raw);
       if (known !== undefined) return known || undefined;
-      if (addresses.size >= MAX_ADDRESSES) addresses.clear();
       const address = normalizeAddress(raw);
+      if (raw.length > MAX_ADDRESS_CHARS) return address;
+      if (addresses.size >= MAX_ADDRESSES) addresses.clear();
       addresses.set(detach(raw), address === undefined ? '' : detach(address));
       return address;
     };
     return (text: string, source: LineSource) => {
-      // Dispatch on what follows "postfix/agent[pid]: QUEUEID: ", so most lines are only looked at up to there.
+      // Most lines of other formats hold no "postfix" or no "]: " after it, and are left at once.
       const tag = text.indexOf('postfix');
-      const body = tag < 0 ? -1 : text.indexOf(']: ', tag);
-      if (body < 0) return undefined;
-      const afterId = text.indexOf(': ', body + 3) + 2;
-      let delivery = afterId > 1 && text.startsWith('to=', afterId) ? DELIVERY.exec(text) : null;
-      if (delivery && OUTCOME[delivery[6]] === 'deferred') {
-        // A deferred recipient is kept until its queue ID is settled, and must not keep the whole chunk its line
-        // was cut from alive: parsing a copy of the line costs one copy, not one per field of the event.
-        text = detach(text);
-        delivery = DELIVERY.exec(text);
-      }
-      if (delivery) {
-        const [, queueId, bracketed, bare, relay, dsn, status, said = ''] = delivery;
+      if (tag < 0 || text.indexOf(']: ', tag) < 0) return undefined;
+      const program = execAt(PROGRAM, text, tag);
+      if (!program) return NOTHING;
+      const at = PROGRAM.lastIndex;
+      const delivery = execAt(DELIVERY, text, at);
+      // The reason, in parentheses, runs to the end of the line.
+      const after = DELIVERY.lastIndex;
+      if (delivery && (after === text.length || text.endsWith(')'))) {
+        const [, queueId, bracketed, bare, relay, dsn, status] = delivery;
+        const said = after === text.length ? '' : text.slice(after + 2, -1);
         const rawAddress = bracketed ?? bare;
         const address = normalized(rawAddress);
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
         if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
-        const diagnostic = said.replace(/^host \S+ said: /, '');
+        const diagnostic = clipped(said.replace(/^host \S+ said: /, ''));
         const event: BounceEvent = {
           address, outcome: OUTCOME[status], status: dsn, reply: replyCodeIn(diagnostic), diagnostic,
           remoteMta: SAID.exec(said)?.[1] ?? relayHost(relay), date: syslogDate(text), messageId: queueId,
           file: source.file, line: source.line, format: 'postfix',
         };
-        if (event.outcome === 'deferred') {
-          if (deferred.size >= MAX_PENDING) deferred.delete(deferred.keys().next().value as string);
-          deferred.set(queueId, [...(deferred.get(queueId) ?? []).filter((old) => old.address !== address), event]);
-        }
+        if (event.outcome === 'deferred') remember(deferred, queueId, detachEvent(event));
         return [event];
       }
-      const expired = afterId > 1 && text.startsWith('from=<', afterId) && text.includes('status=expired', afterId) ? EXPIRED.exec(text) : null;
+      if (delivery) return NOTHING;
+      const expired = execAt(EXPIRED, text, at);
       if (expired) {
-        const pending = deferred.get(expired[1]) ?? [];
+        const pending = deferred.get(expired[1])?.events.values() ?? [];
         deferred.delete(expired[1]);
-        return pending.map((event) => ({
+        return [...pending].map((event) => ({
           ...event, outcome: 'failed' as const, diagnostic: `expired in queue; last error: ${event.diagnostic}`,
           status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
       // With nothing deferred there is nothing to forget, so the removal need not be parsed.
-      const removed = deferred.size > 0 && afterId > 1 && text.startsWith('removed', afterId) ? REMOVED.exec(text) : null;
+      const removed = deferred.size > 0 && program[1] === 'qmgr' ? execAt(REMOVED, text, at) : null;
       if (removed) {
         deferred.delete(removed[1]);
         return [];
       }
-      const rejected = afterId > 1 && (text.startsWith('reject: ', afterId) || text.startsWith('milter-reject: ', afterId) || text.startsWith('proxy-reject: ', afterId));
-      const reject = rejected ? REJECT.exec(text) : null;
+      const reject = execAt(REJECT, text, at);
       if (reject) {
         const [, client, reply, dsn, diagnostic, rawAddress] = reject;
         const address = normalized(rawAddress);
         if (!address) return [];
         return [{
-          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic, remoteMta: relayHost(client),
+          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic: clipped(diagnostic), remoteMta: relayHost(client),
           date: syslogDate(text), file: source.file, line: source.line, format: 'postfix',
         }];
       }
@@ -102,3 +118,17 @@ export const postfixRecognizer: LogRecognizer = {
     };
   },
 };
+
+/** Keeps a deferred recipient (a copy, its texts bounded) until its queue ID is settled; a later deferral of the
+ * same address replaces it. */
+function remember(deferred: PendingMap<Deferred>, queueId: string, event: BounceEvent): void {
+  const entry = deferred.get(queueId) ?? { events: new Map<string, BounceEvent>(), chars: 0 };
+  const earlier = entry.events.get(event.address);
+  if (earlier) {
+    entry.events.delete(event.address);
+    entry.chars -= charsOf(earlier);
+  }
+  entry.events.set(event.address, event);
+  entry.chars += charsOf(event);
+  deferred.set(queueId, entry, entry.chars);
+}
