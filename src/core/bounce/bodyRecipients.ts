@@ -1,6 +1,7 @@
 // Failed recipients named by the human-readable text of a bounce: its failed-recipient lines and the SMTP session
 // transcript it quotes. Addresses anywhere else in the text (senders, Message-IDs, URLs, ARNs) are not recipients.
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
+import { clipped } from './detach';
 import type { SmtpStage } from './types';
 
 export interface BodyRecipient {
@@ -22,14 +23,17 @@ const NON_RECIPIENT = /^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply|
  * character (hence the look-behinds for " on", " (", " - ").
  */
 const ANCHOR = /^\s*(?:(?=(?<bullets>[-*>•]+))\k<bullets>\s*|(?:(?:final-|original-)?recipient(?: address)?|rcpt to|address|failed recipient|addressed to)\s*(?::\s*)?)?["']?<?(?<address>[^\s<>"',;:()@]+@[^\s<>"',;:()@]+?)>?["']?(?:\s*(?::.*|\.\.\..*|(?<=\s)on\s.*|(?<=\s)\(.*|(?<=\s)-\s.*|(?<=\s)<[^<>\s]*>.*|[.,;]))?\s*$/i;
-/** An X.400 address with an embedded Internet address (old Exchange): "c=US;…;dda:SMTP=user@example.com;". */
-const X400_INTERNET = /(?:\bdda:SMTP|\bRFC-?822)=([^\s;<>"]+@[^\s;<>"]+)/i;
+/** An X.400 address with an embedded Internet address (old Exchange): "c=US;…;dda:SMTP=user@example.com;". The
+ * local part has at most 64 characters (RFC 5321): unbounded, it was scanned to the end of a run from each "RFC822=". */
+const X400_INTERNET = /(?:\bdda:SMTP|\bRFC-?822)=([^\s;<>"]{1,64}@[^\s;<>"]+)/i;
 /** Words before an address that make it someone other than a recipient: the sender, an id, a link. */
 const NOT_A_RECIPIENT_BEFORE = /(?:\b(?:from|sender|by|reply-to|return-path|message-id|references|in-reply-to|envelope-from|mail from)\s*[:=]?\s*<?|[=/:?&])$/i;
 /** A line that says something failed: a 4xx/5xx code or failure wording. */
 const FAILURE_LINE = /(?:^|[\s(:;"'\-[])[45]\d\d(?=[\s\-.:;,)\]]|$)|[45]\.\d{1,3}\.\d{1,3}|unknown|not found|no such|invalid|does ?n[o']t exist|rejected|refused|fail|undeliver|not (?:be )?deliver|n't be deliver|did not reach|unavailable|disabled|full|quota|permanent|fatal/i;
 /** Lines kept after a recipient's own line as its explanation. */
 const BLOCK_LINES = 12;
+/** Replies kept per recipient of a transcript: a session shows one or two. */
+const MAX_REPLIES = 8;
 
 /** Local parts that only appear as fragments of other things (ARNs "identity/…", URLs "…/?email=…"). */
 function plausible(address: string): boolean {
@@ -41,7 +45,9 @@ interface SessionRecipient { address: string; replies: string[]; accepted: boole
 
 /** A transcript line, with quoting ("> ") of a forwarded report removed: ">>> RCPT TO:<a>" or "<<< 550 …". */
 const TRANSCRIPT_LINE = /^(?:>\s+)*(>>>|<<<)\s?(.*)$/;
-const RCPT_COMMAND = /^RCPT\s+TO:\s*<?([^\s<>]+@[^\s<>]+?)>?(?:\s.*)?$/i;
+/** The address is the whole run after "RCPT TO:<" (normalizeAddress checks it): split at an "@" of its own, a run of
+ * "@" was tried at each of them, each try scanning on to the end. */
+const RCPT_COMMAND = /^RCPT\s+TO:\s*<?([^\s<>]+)>?(?:\s.*)?$/i;
 
 /**
  * Each recipient of a quoted SMTP session with the replies to its own RCPT TO, or to DATA when the server
@@ -50,6 +56,14 @@ const RCPT_COMMAND = /^RCPT\s+TO:\s*<?([^\s<>]+@[^\s<>]+?)>?(?:\s.*)?$/i;
  */
 export function transcriptRecipients(lines: readonly string[]): Map<string, SessionRecipient> {
   const recipients = new Map<string, SessionRecipient>();
+  // Accepted recipients with room for another reply: one that is full leaves, so a reply to the message costs what
+  // it adds, however many recipients and replies the transcript has.
+  const open = new Set<SessionRecipient>();
+  const answer = (recipient: SessionRecipient, reply: string, stage: SmtpStage) => {
+    recipient.replies.push(clipped(reply));
+    recipient.stage = stage;
+    if (recipient.replies.length >= MAX_REPLIES) open.delete(recipient);
+  };
   let current: SessionRecipient | 'DATA' | undefined;
   for (const line of lines) {
     const match = TRANSCRIPT_LINE.exec(line);
@@ -63,22 +77,25 @@ export function transcriptRecipients(lines: readonly string[]): Map<string, Sess
         current = recipients.get(key) ?? { address, replies: [], accepted: false };
         recipients.set(key, current);
         current.replies.length = 0;
+        if (current.accepted) open.add(current);
       } else current = /^DATA\b/i.test(text.trim()) ? 'DATA' : undefined;
       continue;
     }
     const reply = text.trim();
     if (current === undefined || !/^\d{3}/.test(reply)) continue;
     if (current !== 'DATA') {
-      if (reply.startsWith('2')) current.accepted = true;
-      else { current.replies.push(reply); current.stage = 'RCPT'; }
+      if (reply.startsWith('2')) {
+        if (!current.accepted && current.replies.length < MAX_REPLIES) open.add(current);
+        current.accepted = true;
+      } else if (current.replies.length < MAX_REPLIES) answer(current, reply, 'RCPT');
       continue;
     }
     if (!/^[45]/.test(reply)) continue;
     // After DATA, a reply that names a recipient is that recipient's (LMTP, per-recipient filters); one that names
     // nobody answers the message, for every recipient the server had accepted.
     const named = (reply.match(ADDRESS_IN_TEXT) ?? []).map((raw) => recipients.get(normalizeAddress(raw)?.toLowerCase() ?? ''));
-    const targets = named.some(Boolean) ? named.filter((entry): entry is SessionRecipient => Boolean(entry)) : [...recipients.values()].filter((entry) => entry.accepted);
-    for (const target of targets) { target.replies.push(reply); target.stage = 'DATA'; }
+    const targets = named.some(Boolean) ? named.filter((entry): entry is SessionRecipient => Boolean(entry)) : open;
+    for (const target of targets) if (target.replies.length < MAX_REPLIES) answer(target, reply, 'DATA');
   }
   for (const [key, recipient] of recipients) if (recipient.replies.length === 0) recipients.delete(key);
   return recipients;
@@ -127,20 +144,28 @@ export function bodyRecipients(text: string, excluded: ReadonlySet<string>): Bod
   }
   const session = transcriptRecipients(lines);
   const found = new Map<string, BodyRecipient>();
-  anchors.forEach(({ address, index }, position) => {
-    // The block runs to the next anchor on a later line (anchors are in line order), at most BLOCK_LINES lines.
-    let next = position + 1;
-    while (next < anchors.length && anchors[next].index <= index) next++;
-    const end = Math.min(next < anchors.length ? anchors[next].index : lines.length, index + BLOCK_LINES);
-    const block = lines.slice(index, end).join(' ').replace(/\s+/g, ' ').trim();
+  // The block runs to the next anchor on a later line (anchors are in line order), at most BLOCK_LINES lines, and is
+  // shared by the anchors of one line. `next` only moves forward: walked again from each anchor, a line of many
+  // addresses took time in the square of their number.
+  let next = 0;
+  let block = '';
+  let blockLine = -1;
+  for (const { address, index } of anchors) {
+    if (index !== blockLine) {
+      while (next < anchors.length && anchors[next].index <= index) next++;
+      const end = Math.min(next < anchors.length ? anchors[next].index : lines.length, index + BLOCK_LINES);
+      block = clipped(lines.slice(index, end).join(' ').replace(/\s+/g, ' ').trim());
+      blockLine = index;
+    }
     const key = address.toLowerCase();
     const known = found.get(key);
-    found.set(key, { address, diagnostic: known ? `${known.diagnostic} ${block}` : block, source: 'text' });
-  });
+    // An address on many lines gathers their blocks, up to a bounded length.
+    found.set(key, { address, diagnostic: known ? clipped(`${known.diagnostic} ${block}`) : block, source: 'text' });
+  }
   // What the session transcript shows replaces the lines around an address: each recipient's own replies.
   for (const [key, recipient] of session) {
     if (!usable(recipient.address)) continue;
-    found.set(key, { address: found.get(key)?.address ?? recipient.address, diagnostic: recipient.replies.join(' '), source: 'transcript', stage: recipient.stage });
+    found.set(key, { address: found.get(key)?.address ?? recipient.address, diagnostic: clipped(recipient.replies.join(' ')), source: 'transcript', stage: recipient.stage });
   }
   return [...found.values()];
 }

@@ -5,6 +5,7 @@ import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
 import { bodyRecipients } from './bodyRecipients';
 import { decodeText } from './charset';
 import { enhancedCodeIn, reasonFor, replyCodeIn, smtpStageIn } from './classify';
+import { boundedEvents, KEPT_CHARS } from './detach';
 import { parseDeliveryStatus } from './dsn';
 import { textParts } from './mimeText';
 import { providerJsonEvents } from './providerJson';
@@ -20,6 +21,18 @@ const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:s
 const BOUNCE_SENDER = /mailer-daemon|post_?master|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
 const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
 const AUTO_REPLY_SUBJECT = /^(?:auto(?:matic)?[- ]?(?:reply|response)|autorespons|out of (?:the )?office|away|vacation)/i;
+/** The returned original's Message-ID. An id holds no line break: each "Message-ID: <" without its ">" was
+ * otherwise scanned to the end of the headers. */
+const MESSAGE_ID = /^Message-ID:\s*(<[^>\r\n]*>)/im;
+/**
+ * A bounce has a handful of MIME parts, and postal-mime spends a tenth of a millisecond and some KB on each: a
+ * message of thousands (broken or hostile) is refused with that reason, not parsed for seconds until postal-mime
+ * reports its limit on the size of all headers.
+ */
+const MAX_MIME_PARTS = 1000;
+/** A boundary parameter (RFC 2046: 1 to 70 characters), quoted or not, and the lines that may open a part. */
+const BOUNDARY = /\bboundary\s*=\s*(?:"([^"\r\n]{1,70})"|([^\s;"]{1,70}))/gi;
+const DELIMITER_LINE = /^--(.*)$/gm;
 /** The first header block of a text: the returned original's headers, when the text is its copy. */
 function firstHeaderBlock(text: string): Map<string, string> {
   const start = text.search(/^[\w-]+:[ \t]/m);
@@ -72,9 +85,27 @@ function normalizeNewlines(bytes: Uint8Array): Uint8Array {
   return out.slice(0, written + bytes.length - from);
 }
 
+/** How many MIME parts a message opens: its lines of "--" and a boundary it declares. */
+function mimeParts(text: string): number {
+  const boundaries = new Set(Array.from(text.matchAll(BOUNDARY), (match) => match[1] ?? match[2]));
+  if (boundaries.size === 0) return 0;
+  let parts = 0;
+  for (const [, boundary] of text.matchAll(DELIMITER_LINE)) if (boundaries.has(boundary.trimEnd())) parts++;
+  return parts;
+}
+
+/**
+ * `text` with the tags that `tag` (global, ending in ">") finds replaced, tried only up to the last ">": no tag
+ * closes after it, and tried from each "<" there, each try scanned on to the end.
+ */
+function replaceTags(text: string, tag: RegExp, replacement: string): string {
+  const end = text.lastIndexOf('>') + 1;
+  return text.slice(0, end).replace(tag, replacement) + text.slice(end);
+}
+
 /** Plain text of an HTML body, good enough for wording and addresses. */
 function htmlToText(html: string): string {
-  return html.replace(/<(?:br|\/p|\/div|\/tr|\/li|\/h\d)[^>]*>/gi, '\n').replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<')
+  return replaceTags(replaceTags(html, /<(?:br|\/p|\/div|\/tr|\/li|\/h\d)[^>]*>/gi, '\n'), /<[^>]+>/g, ' ').replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&nbsp;|&#160;/g, ' ').replace(/&quot;/g, '"');
 }
 
@@ -84,15 +115,17 @@ function explanation(text: string): string {
   return cut ? text.slice(0, cut.index) : text;
 }
 
-/** The body of a raw message (after the first blank line), as latin1 text. */
-function rawBodyOf(bytes: Uint8Array): string {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/** The body of a raw message (after the first blank line). */
+function rawBodyOf(text: string): string {
   const blank = /\r?\n\r?\n|\r\r/.exec(text);
   return blank ? text.slice(blank.index + blank[0].length) : '';
 }
 
 /** Finds the bounced recipients of one message. `location` names it in records (file and first line). */
 export async function parseBounceMessage(bytes: Uint8Array, file: string, line = 1): Promise<ParsedMessage> {
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const parts = mimeParts(raw);
+  if (parts > MAX_MIME_PARTS) throw new Error(`too many MIME parts (${parts.toLocaleString('en')}; a bounce has a few, and at most ${MAX_MIME_PARTS.toLocaleString('en')} are read)`);
   const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
   const email = await parser.parse(normalizeNewlines(bytes));
   const decoded = textParts(parser);
@@ -100,7 +133,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const subject = email.subject ?? '';
   if (email.attachments.some((part) => part.mimeType === 'message/feedback-report')) return { events: [], skipped: 'feedback report (ARF)' };
   // A multipart/report without working boundaries leaves postal-mime with no parts: fall back to the raw body.
-  const rawBody = rawBodyOf(bytes);
+  const rawBody = rawBodyOf(raw);
   const dsnTexts = email.attachments.filter((part) => DSN_TYPES.has(part.mimeType)).map((part) => decode(part.content));
   if (dsnTexts.length === 0) {
     const start = rawBody.search(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient):/im);
@@ -109,7 +142,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const fullText = (decoded?.text ?? email.text ?? '') || htmlToText(decoded?.html ?? email.html ?? '') || rawBody;
   const bodyText = explanation(fullText);
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
-  const messageId = /^Message-ID:\s*(<[^>]*>)/im.exec(originalHeaders)?.[1];
+  const messageId = MESSAGE_ID.exec(originalHeaders)?.[1];
   const date = email.date;
   const base = { file, line, messageId } as const;
   const from = email.from?.address ?? '';
@@ -123,14 +156,23 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       .flat().filter((value): value is string => Boolean(value)).map((value) => normalizeAddress(value)?.toLowerCase() ?? ''),
   );
   senders.delete('');
+  const context = bodyText.replace(/\s+/g, ' ');
   let fromText = bodyRecipients(bodyText, senders);
   if (fromText.length === 0) {
     // A bounce that names no recipient, of a message that had exactly one: that one failed (MMS gateways, some
     // carriers). The original's "To:" may sit in the explaining text ("Original Message: From: … To: …").
     const originalRecipients = new Set(addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc']).map((value) => value.toLowerCase()));
     const [only] = originalRecipients;
-    if (originalRecipients.size === 1 && !senders.has(only)) fromText = [{ address: addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc'])[0], diagnostic: bodyText.replace(/\s+/g, ' ').trim().slice(0, 600), source: 'original' }];
+    if (originalRecipients.size === 1 && !senders.has(only)) fromText = [{ address: addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc'])[0], diagnostic: context.trim().slice(0, 600), source: 'original' }];
   }
+  const byAddress = new Map(fromText.map((entry) => [entry.address.toLowerCase(), entry]));
+  let lowerBody: string | undefined;
+  /** Up to 600 characters of the text above a recipient's line, spaces squeezed, read from a window before it. */
+  const leadBefore = (address: string) => {
+    lowerBody ??= bodyText.toLowerCase();
+    const at = Math.max(0, lowerBody.indexOf(address.toLowerCase()));
+    return bodyText.slice(Math.max(0, at - KEPT_CHARS), at).replace(/\s+/g, ' ').trim().slice(-600);
+  };
 
   const events: BounceEvent[] = [];
   for (const dsnText of dsnTexts) {
@@ -140,12 +182,12 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       const outcome: Outcome = recipient.action === 'failed' ? 'failed' : recipient.action === 'delayed' ? 'deferred'
         : /^(?:delivered|relayed|expanded)$/.test(recipient.action) ? 'delivered' : recipient.status?.startsWith('4') ? 'deferred' : recipient.status?.startsWith('2') ? 'delivered' : 'failed';
       // The human-readable part often says more than the Diagnostic-Code (or is the only place with the text).
-      const own = fromText.find((entry) => entry.address.toLowerCase() === recipient.address.toLowerCase());
+      const own = byAddress.get(recipient.address.toLowerCase());
       const bodyBlock = own?.diagnostic;
       // With one recipient, the sentence above its line explains it too (EZweb: "The user(s) account is disabled."
       // above "<a@ezweb.ne.jp>: 550 user unknown"); the recipient's own line stays first for its codes.
-      const lead = singleRecipient && bodyBlock && own?.source === 'text' ? bodyText.slice(0, Math.max(0, bodyText.toLowerCase().indexOf(recipient.address.toLowerCase()))).replace(/\s+/g, ' ').trim().slice(-600) : '';
-      const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? bodyText.replace(/\s+/g, ' ').slice(0, 600) : '';
+      const lead = singleRecipient && bodyBlock && own?.source === 'text' ? leadBefore(recipient.address) : '';
+      const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? context.slice(0, 600) : '';
       const diagnostic = recipient.diagnostic || extra;
       events.push({
         ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
@@ -155,11 +197,11 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       });
     }
   }
-  if (events.length > 0) return { events };
+  if (events.length > 0) return { events: boundedEvents(events) };
   const json = [fullText, ...email.attachments.filter((part) => /json/i.test(part.mimeType)).map((part) => decode(part.content))];
   for (const text of json) {
     const provider = providerJsonEvents(text, base, date);
-    if (provider) return provider.length ? { events: provider } : { events: [], skipped: 'provider notification that is not a bounce' };
+    if (provider) return provider.length ? { events: boundedEvents(provider) } : { events: [], skipped: 'provider notification that is not a bounce' };
   }
 
   const isBounce = BOUNCE_SUBJECT.test(subject) || BOUNCE_SENDER.test(`${from} ${email.from?.name ?? ''}`) || header('x-failed-recipients') !== undefined;
@@ -167,10 +209,9 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
     return { events: [], skipped: dsnTexts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
   }
-  const context = bodyText.replace(/\s+/g, ' ');
   const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
   const recipients = failed.length === 0 ? fromText
-    : failed.map((address) => ({ diagnostic: context.slice(0, 600), ...fromText.find((entry) => entry.address.toLowerCase() === address.toLowerCase()), address, source: 'header' as const }));
+    : failed.map((address) => ({ diagnostic: context.slice(0, 600), ...byAddress.get(address.toLowerCase()), address, source: 'header' as const }));
   const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonFor(undefined, text, 'failed') !== 'other';
   for (const recipient of recipients) {
@@ -182,5 +223,5 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       stage: 'stage' in recipient ? recipient.stage : undefined,
     });
   }
-  return { events };
+  return { events: boundedEvents(events) };
 }

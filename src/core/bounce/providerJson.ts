@@ -29,6 +29,8 @@ function parsedNotification(body: string): Record<string, unknown> | undefined {
   }
 }
 
+const BOUNCED_RECIPIENTS = /"bouncedRecipients"\s*:\s*\[/;
+
 /** Field by field, for bodies that a mail gateway wrapped or cut so that they no longer parse as a whole. */
 function scannedNotification(body: string): Notification | undefined {
   // Inside an SNS envelope the notification is a string: its quotes are escaped.
@@ -36,7 +38,12 @@ function scannedNotification(body: string): Notification | undefined {
   const field = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(text)?.[1];
   const type = field('notificationType') ?? field('eventType');
   if (!type) return undefined;
-  const listed = /"bouncedRecipients"\s*:\s*\[([^\]]*)\]/.exec(text)?.[1] ?? '';
+  // The list up to its first "]", found in two steps: as one pattern, each opening without a "]" after it was
+  // scanned to the end, once per opening.
+  const opening = BOUNCED_RECIPIENTS.exec(text);
+  const start = opening ? opening.index + opening[0].length : -1;
+  const close = opening ? text.indexOf(']', start) : -1;
+  const listed = close < 0 ? '' : text.slice(start, close);
   const recipients = [...listed.matchAll(/\{[^{}]*\}/g)].map((block) => {
     const value = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(block[0])?.[1];
     return { emailAddress: value('emailAddress'), status: value('status'), diagnosticCode: value('diagnosticCode'), action: value('action') };
