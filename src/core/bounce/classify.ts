@@ -98,12 +98,15 @@ export function withVerdict(event: BounceEvent, type: BounceType, reason: Reason
   };
 }
 
-/** Most failures repeat a handful of texts: the classifier remembers reasons per code and address-free text. */
+/** Most failures repeat a handful of texts: the classifier remembers reasons per code and address-free text, up to
+ * CACHE_LIMIT texts and CACHE_CHARS characters of them in all (a few MB), then starts afresh. */
 const CACHE_LIMIT = 10_000;
+const CACHE_CHARS = 1 << 20;
 
 /** A classifier for one extraction run (one policy), with the reason lookup memoized. */
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
   const cache = new Map<string, Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>>();
+  let cachedChars = 0;
   return (event) => {
     // The address is left out of the key, so the one thing about it that changes a verdict goes in.
     const carrier = isMobileCarrierAddress(event.address);
@@ -111,8 +114,12 @@ export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event:
     const known = cache.get(key);
     if (known) return withVerdict(event, known.type, known.reason, known.rule);
     const classified = classify(event, policy, carrier);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= CACHE_LIMIT || cachedChars + key.length > CACHE_CHARS) {
+      cache.clear();
+      cachedChars = 0;
+    }
     cache.set(detach(key), { type: classified.type, reason: classified.reason, rule: classified.rule });
+    cachedChars += key.length;
     return classified;
   };
 }

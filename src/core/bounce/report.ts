@@ -31,6 +31,18 @@ export function diagnosticPattern(diagnostic: string): string {
     .replace(/\s+/g, ' ').trim().slice(0, 160);
 }
 
+/**
+ * The host of a remote MTA: "mx.example.com[192.0.2.1]:25" and "mx.example.com [192.0.2.1]" are one host. The
+ * bracketed address ends the text, so it opens after the "]" before its own: found with lastIndexOf, where a pattern
+ * tried from every "[" of a text without "]" scanned it to the end each time.
+ */
+function hostName(remoteMta: string): string {
+  const close = remoteMta.lastIndexOf(']');
+  if (close < 0 || !/^(?::\d+)?$/.test(remoteMta.slice(close + 1))) return remoteMta;
+  const open = remoteMta.indexOf('[', close > 0 ? remoteMta.lastIndexOf(']', close - 1) + 1 : 0);
+  return open >= 0 && open < close ? remoteMta.slice(0, open).trimEnd() : remoteMta;
+}
+
 /** A pattern's count; `error` is how much of it a pattern it replaced had counted (space-saving). */
 interface PatternCount { count: number; error: number }
 interface Tally { hard: number; review: number; soft: number; deferred: number; inbound: number; patterns: Map<string, PatternCount> }
@@ -49,8 +61,7 @@ export class BounceReport {
     if (event.outcome === 'delivered') return;
     const domain = event.address.slice(event.address.lastIndexOf('@') + 1);
     const code = event.status ?? event.reply ?? 'no code';
-    // "mx.example.com[192.0.2.1]:25" and "mx.example.com [192.0.2.1]" are one host.
-    const host = event.remoteMta?.replace(/\s*\[[^\]]*\](?::\d+)?$/, '') || 'not given';
+    const host = (event.remoteMta && hostName(event.remoteMta)) || 'not given';
     const pattern = event.diagnostic ? this.pattern(event.diagnostic) : '';
     for (const [map, key] of [[this.byDomain, domain], [this.byCode, code], [this.byHost, host]] as const) {
       let tally = map.get(key);
@@ -68,11 +79,13 @@ export class BounceReport {
   }
 
   private pattern(diagnostic: string): string {
-    let pattern = this.patternOf.get(diagnostic);
+    // Keyed by the start that makes the pattern: a whole diagnostic may be long, and the cache would keep it.
+    const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
+    let pattern = this.patternOf.get(source);
     if (pattern === undefined) {
-      pattern = detach(diagnosticPattern(diagnostic));
+      pattern = detach(diagnosticPattern(source));
       if (this.patternOf.size >= PATTERN_CACHE_LIMIT) this.patternOf.clear();
-      this.patternOf.set(detach(diagnostic), pattern);
+      this.patternOf.set(detach(source), pattern);
     }
     return pattern;
   }

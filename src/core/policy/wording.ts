@@ -31,7 +31,11 @@ export const PASSING: readonly WordingRule[] = [
   [/(?<!not a |non-?)temporar(?:y|ily)|transient|(?<!(?:and|then) )try (?:again|later)|retry (?:later|again)|(?:réessayer|reessayer)|später|temporär|temporaire|temporal|temporaneamente|tijdelijk|一時的|暂时|暫時|일시적|временно/i, 'technical'],
 ];
 
-/** The refusal is about the sender, the message or the account's state, not about whether the address exists. */
+/**
+ * The refusal is about the sender, the message or the account's state, not about whether the address exists.
+ * "client host [" reads its bracket only up to a next "client host [": that one ends at the same "]" and matches
+ * exactly when this one would, and each bracket without its "]" was otherwise scanned to the end of the text.
+ */
 export const ABOUT_SENDER_OR_MESSAGE: readonly WordingRule[] = [
   [/after MAIL FROM|in reply to MAIL FROM|not accepting (?:e-?mail|mail|messages) from/i, 'blocked'],
   // Facebook's RCP-P2 and similar: the recipient's own settings refused the sender.
@@ -44,7 +48,7 @@ export const ABOUT_SENDER_OR_MESSAGE: readonly WordingRule[] = [
   [/\bspam(?:my)?\b|unsolicited|junk mail|bulk mail|content (?:was )?rejected|looks like|virus|malware|infected/i, 'spam-detected'],
   [/relay(?:ing)? (?:access )?denied|relay(?:ing)? (?:is )?(?:disallowed|not allowed|prohibited)|not permitted to relay|relay not permitted|we do not relay|not allowed to relay|unable to relay|relaying denied|no relaying/i, 'policy'],
   [/\b(?:spf|dkim|dmarc)\b|authenticat|spoof|tls (?:is )?required|must use starttls|encryption required|not authorized to send/i, 'authentication'],
-  [/block(?:ed|list)|black ?list|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|reputation|(?<!not )listed (?:at|in|on|by)|client host (?:\[[^\]]*\] )?rejected|(?:sender|your) ip|ip address .{0,40}(?:rejected|refused|listed)|access denied|banned|refused to talk|connection (?:refused|rejected) (?:by|from)|not allowed to send|sender (?:address )?rejected|sender (?:domain|address) (?:must exist|not found|unknown)|domain of sender address|sender verify failed|invalid sender|sender (?:is )?invalid|[ée]metteur invalide|\bptr\b|reverse dns|\brdns\b|resource record/i, 'blocked'],
+  [/block(?:ed|list)|black ?list|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|reputation|(?<!not )listed (?:at|in|on|by)|client host (?:\[(?:[^\]c]|c(?!lient host \[))*\] )?rejected|(?:sender|your) ip|ip address .{0,40}(?:rejected|refused|listed)|access denied|banned|refused to talk|connection (?:refused|rejected) (?:by|from)|not allowed to send|sender (?:address )?rejected|sender (?:domain|address) (?:must exist|not found|unknown)|domain of sender address|sender verify failed|invalid sender|sender (?:is )?invalid|[ée]metteur invalide|\bptr\b|reverse dns|\brdns\b|resource record/i, 'blocked'],
   [/syntax error|command (?:not recognized|unrecognized)|bad sequence of commands|unrecognized command/i, 'protocol'],
   [/policy|prohibited|not permitted|violat|refused by (?:the )?administrator|forbidden|filtered|content filter|rejected by .{0,30}filter|message (?:was )?refused|header .{0,20}(?:invalid|missing|rejected)|invalid message/i, 'policy'],
 ];
