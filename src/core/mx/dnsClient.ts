@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { DnsEndpoint } from './dnsServers';
-import { decodeResponse, DnsResponse, encodeQuery, RCODE } from './dnsWire';
+import { decodeResponse, DnsResponse, encodeQuery, encodeTcpQuery, RCODE } from './dnsWire';
 import type { Limiter } from './limiter';
 
 export interface QueryPlan {
@@ -33,6 +33,12 @@ interface Expected {
   readonly id: number;
   readonly name: string;
   readonly type: number;
+}
+
+/** One question, encoded once for each transport. */
+interface Query {
+  readonly udp: Buffer;
+  readonly tcp: Buffer;
 }
 
 const UNREACHABLE: Readonly<Record<string, string>> = {
@@ -87,7 +93,7 @@ function exchange(timeoutMs: number, signal: AbortSignal, open: (settle: (result
   });
 }
 
-function askUdp(server: DnsEndpoint, query: Buffer, expected: Expected, plan: QueryPlan): Promise<Exchange> {
+function askUdp(server: DnsEndpoint, query: Query, expected: Expected, plan: QueryPlan): Promise<Exchange> {
   return exchange(plan.perTryMs, plan.signal, (settle) => {
     const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
     // Connected, so an ICMP "port unreachable" comes back as ECONNREFUSED instead of silence.
@@ -96,21 +102,17 @@ function askUdp(server: DnsEndpoint, query: Buffer, expected: Expected, plan: Qu
       const result = answerIn(message, expected);
       if (result) settle(result);
     });
-    socket.connect(server.port, server.host, () => socket.send(query));
+    socket.connect(server.port, server.host, () => socket.send(query.udp));
     return () => socket.close();
   });
 }
 
-function askTcp(server: DnsEndpoint, query: Buffer, expected: Expected, plan: QueryPlan): Promise<Exchange> {
+function askTcp(server: DnsEndpoint, query: Query, expected: Expected, plan: QueryPlan): Promise<Exchange> {
   return exchange(plan.perTryMs, plan.signal, (settle) => {
     const socket = net.connect({ host: server.host, port: server.port });
     let received = Buffer.alloc(0);
     socket.on('error', (error) => settle(unreachable(error)));
-    socket.on('connect', () => {
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([length, query]));
-    });
+    socket.on('connect', () => socket.write(query.tcp));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       // RFC 1035 §4.2.2: a two-byte length, then the message; one message is all we read.
@@ -124,7 +126,7 @@ function askTcp(server: DnsEndpoint, query: Buffer, expected: Expected, plan: Qu
 }
 
 /** Asks one server: UDP first, TCP when the UDP answer is truncated. A TCP answer must be complete. */
-async function askServer(server: DnsEndpoint, query: Buffer, expected: Expected, plan: QueryPlan): Promise<Exchange> {
+async function askServer(server: DnsEndpoint, query: Query, expected: Expected, plan: QueryPlan): Promise<Exchange> {
   const udp = await askUdp(server, query, expected, plan);
   if (udp.kind !== 'answer' || !udp.response.truncated) return udp;
   const tcp = await askTcp(server, query, expected, plan);
@@ -148,7 +150,7 @@ function failureOf(failures: ReadonlyMap<DnsEndpoint, Failure>): DnsQueryFailure
  */
 export async function queryDns(name: string, type: number, plan: QueryPlan): Promise<DnsResponse> {
   const expected = { id: randomInt(0x10000), name, type };
-  const query = encodeQuery(expected.id, name, type);
+  const query = { udp: encodeQuery(expected.id, name, type), tcp: encodeTcpQuery(expected.id, name, type) };
   const failures = new Map<DnsEndpoint, Failure>();
   let errorAnswer: DnsResponse | undefined;
   for (let round = 0; round < plan.tries; round += 1) {
