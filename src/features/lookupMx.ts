@@ -5,9 +5,10 @@
 import * as vscode from 'vscode';
 import { COMMANDS, SETTINGS, SETTINGS_PREFIX } from '../contributions';
 import {
-  DEFAULT_CONCURRENCY, DEFAULT_DNS_OPTIONS, DEFAULT_PROBE_OPTIONS, DnsOptions, domainTokenAt, lookupMx, MxResult, mxReport,
-  parseDnsServers, parseDomain, ProbeOptions,
+  DEFAULT_CONCURRENCY, DEFAULT_DNS_OPTIONS, DEFAULT_PROBE_OPTIONS, DnsOptions, domainTokenAt, lookupMx, MAX_CONCURRENCY, MxResult,
+  mxReport, parseDnsServers, parseDomain, ProbeOptions,
 } from '../core/mx';
+import { Limiter } from '../core/mx/limiter';
 
 export interface MxSettings {
   readonly dns: DnsOptions;
@@ -15,12 +16,21 @@ export interface MxSettings {
   readonly probe: ProbeOptions;
 }
 
-function wholeNumber(settings: vscode.WorkspaceConfiguration, name: string, fallback: number, min: number, max: number): number {
+/**
+ * A whole-number setting within the range package.json declares. settings.json is not checked against that range,
+ * so a value outside it is named in `problems` and replaced by the nearest valid one (a non-number by the default).
+ */
+function wholeNumber(settings: vscode.WorkspaceConfiguration, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const value = settings.get<unknown>(name);
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : fallback;
+  const valid = typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : fallback;
+  if (value !== undefined && value !== valid) problems.push(`${SETTINGS_PREFIX}.${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}; ${valid} is used.`);
+  return valid;
 }
 
-/** The DNS and SMTP settings at the moment of use; undefined (after telling the user) when the servers are invalid. */
+/**
+ * The DNS and SMTP settings at the moment of use; undefined (after telling the user) when the servers are invalid.
+ * An out-of-range number is used at its nearest valid value, with a warning that names the setting.
+ */
 export function readMxSettings(): MxSettings | undefined {
   const settings = vscode.workspace.getConfiguration(SETTINGS_PREFIX);
   const configured = settings.get<unknown>(SETTINGS.dnsServers);
@@ -29,18 +39,21 @@ export function readMxSettings(): MxSettings | undefined {
     void vscode.window.showErrorMessage(`Setting ${SETTINGS_PREFIX}.${SETTINGS.dnsServers}: ${servers.reason}. Nothing was looked up.`);
     return undefined;
   }
-  return {
+  const problems: string[] = [];
+  const mxSettings = {
     dns: {
       servers: servers.servers,
-      timeoutMs: wholeNumber(settings, SETTINGS.dnsTimeoutMs, DEFAULT_DNS_OPTIONS.timeoutMs, 100, 60_000),
-      tries: wholeNumber(settings, SETTINGS.dnsTries, DEFAULT_DNS_OPTIONS.tries, 1, 10),
+      timeoutMs: wholeNumber(settings, SETTINGS.dnsTimeoutMs, DEFAULT_DNS_OPTIONS.timeoutMs, 100, 60_000, problems),
+      tries: wholeNumber(settings, SETTINGS.dnsTries, DEFAULT_DNS_OPTIONS.tries, 1, 10, problems),
     },
-    concurrency: wholeNumber(settings, SETTINGS.dnsConcurrency, DEFAULT_CONCURRENCY, 1, 256),
+    concurrency: wholeNumber(settings, SETTINGS.dnsConcurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY, problems),
     probe: {
-      port: wholeNumber(settings, SETTINGS.smtpPort, DEFAULT_PROBE_OPTIONS.port, 1, 65535),
-      timeoutMs: wholeNumber(settings, SETTINGS.smtpTimeoutMs, DEFAULT_PROBE_OPTIONS.timeoutMs, 100, 300_000),
+      port: wholeNumber(settings, SETTINGS.smtpPort, DEFAULT_PROBE_OPTIONS.port, 1, 65535, problems),
+      timeoutMs: wholeNumber(settings, SETTINGS.smtpTimeoutMs, DEFAULT_PROBE_OPTIONS.timeoutMs, 100, 300_000, problems),
     },
   };
+  if (problems.length > 0) void vscode.window.showWarningMessage(`Invalid setting${problems.length > 1 ? 's' : ''}: ${problems.join(' ')}`);
+  return mxSettings;
 }
 
 /**
@@ -107,7 +120,7 @@ export function registerLookupMx(): vscode.Disposable {
     if (domain === undefined) return undefined;
     const settings = readMxSettings();
     if (!settings) return undefined;
-    const result = await withCancellableProgress(`Looking up MX records of ${domain}`, (signal) => lookupMx(domain, settings.dns, { signal }));
+    const result = await withCancellableProgress(`Looking up MX records of ${domain}`, (signal) => lookupMx(domain, settings.dns, { signal, limiter: new Limiter(settings.concurrency) }));
     await openMarkdownReport(`MX ${result.domain}`, mxReport(result, settings.dns.servers));
     return result;
   });
