@@ -4,6 +4,9 @@
 import * as dgram from 'node:dgram';
 import dns2 from 'dns2';
 
+/** Response codes (RFC 1035 §4.1.1); dns2 3.0.0 has them at run time but not in its types. */
+const RCODE = { SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+
 const { Packet } = dns2;
 
 export interface ZoneEntry {
@@ -157,11 +160,11 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
   const name = question.name.toLowerCase().replace(/\.$/, '');
   const entry = zone.get(name);
   if (!entry) {
-    response.header.rcode = Packet.RCODE.NXDOMAIN;
+    response.header.rcode = RCODE.NXDOMAIN;
     return response;
   }
   if (entry.rcode) {
-    response.header.rcode = Packet.RCODE[entry.rcode];
+    response.header.rcode = RCODE[entry.rcode];
     return response;
   }
   const base = { name: question.name, class: Packet.CLASS.IN, ttl: entry.ttl ?? 300 };
