@@ -1,7 +1,7 @@
 // Failed recipients named by the human-readable text of a bounce: its failed-recipient lines and the SMTP session
 // transcript it quotes. Addresses anywhere else in the text (senders, Message-IDs, URLs, ARNs) are not recipients.
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
-import { clipped } from './detach';
+import { clipped, KEPT_CHARS } from './detach';
 import type { SmtpStage } from './types';
 
 export interface BodyRecipient {
@@ -159,8 +159,9 @@ export function bodyRecipients(text: string, excluded: ReadonlySet<string>): Bod
     }
     const key = address.toLowerCase();
     const known = found.get(key);
-    // An address on many lines gathers their blocks, up to a bounded length.
-    found.set(key, { address, diagnostic: known ? clipped(`${known.diagnostic} ${block}`) : block, source: 'text' });
+    // An address on many lines gathers their blocks, up to a bounded length (a text already cut takes no more).
+    const diagnostic = !known ? block : known.diagnostic.length > KEPT_CHARS ? known.diagnostic : clipped(`${known.diagnostic} ${block}`);
+    found.set(key, { address, diagnostic, source: 'text' });
   }
   // What the session transcript shows replaces the lines around an address: each recipient's own replies.
   for (const [key, recipient] of session) {

@@ -65,29 +65,21 @@ function recipientOf(finalRaw: string | undefined, originalRaw: string | undefin
 
 /**
  * Parses a delivery-status body. Blocks are split on blank lines and, for senders that omit them, before a
- * Final-Recipient (or Original-Recipient) that would start a second recipient in the same block.
+ * Final-Recipient that would start a second recipient in the same block. Each block is read as soon as it ends, so
+ * a report of 100,000 recipients holds one block's lines at a time, not all of them.
  */
 export function parseDeliveryStatus(text: string): DeliveryStatus {
-  const blocks: string[][] = [[]];
-  let hasRecipient = false;
-  for (const line of text.split(/\r?\n|\r/)) {
-    if (line.trim() === '') {
-      if (blocks[blocks.length - 1].length > 0) blocks.push([]);
-      hasRecipient = false;
-      continue;
-    }
-    const startsRecipient = /^(?:final|original)-recipient:/i.test(line);
-    if (startsRecipient && hasRecipient && /^final-recipient:/i.test(line)) blocks.push([]);
-    if (/^final-recipient:/i.test(line)) hasRecipient = true;
-    blocks[blocks.length - 1].push(line);
-  }
   let reportingMta: string | undefined;
   const recipients: DsnRecipient[] = [];
-  for (const block of blocks) {
+  let block: string[] = [];
+  let hasRecipient = false;
+  const endBlock = () => {
+    if (block.length === 0) return;
     const fields = fieldsOf(block);
+    block = [];
     reportingMta ??= untyped(fields.get('reporting-mta'));
     const address = recipientOf(fields.get('final-recipient'), fields.get('original-recipient'));
-    if (!address) continue;
+    if (!address) return;
     const status = /([245])\.(\d{1,3})\.(\d{1,3})/.exec(fields.get('status') ?? '');
     recipients.push({
       address,
@@ -97,6 +89,19 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
       remoteMta: untyped(fields.get('remote-mta')),
       date: fields.get('last-attempt-date') ?? fields.get('arrival-date'),
     });
+  };
+  for (const line of text.split(/\r?\n|\r/)) {
+    if (line.trim() === '') {
+      endBlock();
+      hasRecipient = false;
+      continue;
+    }
+    if (/^final-recipient:/i.test(line)) {
+      if (hasRecipient) endBlock();
+      hasRecipient = true;
+    }
+    block.push(line);
   }
+  endBlock();
   return { reportingMta, recipients };
 }

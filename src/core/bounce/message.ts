@@ -15,8 +15,10 @@ const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-s
 const ORIGINAL_HEADER_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers']);
 /** Where a body stops explaining and starts quoting the original message. Spaces are matched within one line
  * only: with the m flag every CR starts a line, and a run of spaces that crossed lines was scanned again from each
- * of them, in time the square of the run's length (13 s for 100,000 CRs). */
-const COPY_MARKER = /^.{0,8}(?:-{2,}|={2,}|_{2,}|\*{2,}).{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message)|^[ \t]*(?:-+[ \t]*)?(?:original message follows|the original message headers|below is a copy|headers of your message|your original message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): /im;
+ * of them, in time the square of the run's length (13 s for 100,000 CRs). A rule ("-----") is taken whole (look-ahead
+ * and back-reference): the phrase starts with a letter, so no shorter rule could match where the whole fails, and
+ * trying each one cost a long rule's length times the phrases. */
+const COPY_MARKER = /^.{0,8}(?=(?<rule>-{2,}|={2,}|_{2,}|\*{2,}))\k<rule>.{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message)|^[ \t]*(?:-+[ \t]*)?(?:original message follows|the original message headers|below is a copy|headers of your message|your original message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): /im;
 const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:status|failure|failed|notification|has failed|problem)|failure notice|mail delivery|non-?delivery|could not be delivered|not delivered|delivery report|rejected|bounce|mail system error|nondeliverable|warning: could not send|fehlgeschlagen|unzustellbar|error/i;
 const BOUNCE_SENDER = /mailer-daemon|post_?master|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
 const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
@@ -144,7 +146,6 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
   const messageId = MESSAGE_ID.exec(originalHeaders)?.[1];
   const date = email.date;
-  const base = { file, line, messageId } as const;
   const from = email.from?.address ?? '';
   // The returned original's headers: an attached copy, else the copy after the explaining text.
   const original = firstHeaderBlock(originalHeaders || fullText.slice(bodyText.length));
@@ -190,7 +191,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? context.slice(0, 600) : '';
       const diagnostic = recipient.diagnostic || extra;
       events.push({
-        ...base, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
+        file, line, messageId, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
         reply: replyCodeIn(recipient.diagnostic, true) ?? replyCodeIn(diagnostic, true), diagnostic,
         remoteMta: recipient.remoteMta, date: recipient.date ?? date, format: 'dsn',
         stage: smtpStageIn(recipient.diagnostic) ?? own?.stage ?? smtpStageIn(extra), source: 'dsn',
@@ -200,7 +201,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (events.length > 0) return { events: boundedEvents(events) };
   const json = [fullText, ...email.attachments.filter((part) => /json/i.test(part.mimeType)).map((part) => decode(part.content))];
   for (const text of json) {
-    const provider = providerJsonEvents(text, base, date);
+    const provider = providerJsonEvents(text, { file, line, messageId }, date);
     if (provider) return provider.length ? { events: boundedEvents(provider) } : { events: [], skipped: 'provider notification that is not a bounce' };
   }
 
@@ -211,16 +212,19 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   }
   const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
   const recipients = failed.length === 0 ? fromText
-    : failed.map((address) => ({ diagnostic: context.slice(0, 600), ...byAddress.get(address.toLowerCase()), address, source: 'header' as const }));
+    : failed.map((address) => {
+      const own = byAddress.get(address.toLowerCase());
+      return { address, diagnostic: own?.diagnostic ?? context.slice(0, 600), source: 'header' as const, stage: own?.stage };
+    });
   const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonFor(undefined, text, 'failed') !== 'other';
   for (const recipient of recipients) {
     // A block that explains nothing (no code, no known wording) is explained by the text around it.
     const text = explains(recipient.diagnostic) ? recipient.diagnostic : `${recipient.diagnostic} ${context.slice(0, 600)}`;
     events.push({
-      ...base, address: recipient.address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
+      file, line, messageId, address: recipient.address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
       remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body', source: recipient.source,
-      stage: 'stage' in recipient ? recipient.stage : undefined,
+      stage: recipient.stage,
     });
   }
   return { events: boundedEvents(events) };

@@ -82,7 +82,7 @@ export function providerJsonEvents(body: string, base: Base, date?: string): Bou
     const diagnostic = typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode.replace(/^smtp;\s*/i, '') : '';
     const status = (typeof recipient.status === 'string' ? enhancedCodeIn(recipient.status) : undefined) ?? enhancedCodeIn(diagnostic);
     return [{
-      ...base, address, outcome, status, reply: replyCodeIn(diagnostic, true), diagnostic,
+      address, outcome, status, reply: replyCodeIn(diagnostic, true), diagnostic, file: base.file, line: base.line, messageId: base.messageId,
       remoteMta: notification.reportingMta?.replace(/^(?:dns|dsn);\s*/i, ''), date: notification.timestamp ?? date,
       format: 'amazon-ses', source: 'json' as const,
     }];

@@ -78,10 +78,12 @@ export const postfixRecognizer: LogRecognizer = {
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
         if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
-        const diagnostic = clipped(said.replace(/^host \S+ said: /, ''));
+        // Only the start of a long reason is read: it names the host, and only a bounded prefix is kept.
+        const reason = clipped(said);
+        const diagnostic = reason.replace(/^host \S+ said: /, '');
         const event: BounceEvent = {
           address, outcome: OUTCOME[status], status: dsn, reply: replyCodeIn(diagnostic), diagnostic,
-          remoteMta: SAID.exec(said)?.[1] ?? relayHost(relay), date: syslogDate(text), messageId: queueId,
+          remoteMta: SAID.exec(reason)?.[1] ?? relayHost(relay), date: syslogDate(text), messageId: queueId,
           file: source.file, line: source.line, format: 'postfix',
         };
         if (event.outcome === 'deferred') remember(deferred, queueId, detachEvent(event));

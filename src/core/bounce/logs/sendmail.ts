@@ -32,7 +32,9 @@ export const sendmailRecognizer: LogRecognizer = {
       if (!program) return undefined;
       const queueId = program[1];
       const rest = text.slice(program.index + program[0].length);
-      const base = { date: syslogDate(text), file: source.file, line: source.line, format: 'sendmail' } as const;
+      // Fields spelled out in each event: an object spread followed by more fields took tens of microseconds an event.
+      const date = syslogDate(text);
+      const { file, line } = source;
       const recipients = rest.startsWith('to=') ? RECIPIENTS.exec(rest) : null;
       const delivery = recipients ? STAT.exec(rest.slice(recipients[0].length)) : null;
       if (recipients && delivery) {
@@ -44,8 +46,8 @@ export const sendmailRecognizer: LogRecognizer = {
           const address = normalizeAddress(part);
           if (!address) continue;
           events.push({
-            ...base, address, outcome, status: dsn ?? enhancedCodeIn(stat), reply: replyCodeIn(stat), diagnostic: stat,
-            remoteMta: relayHost(RELAY.exec(rest)?.[1]), messageId: queueId,
+            address, outcome, status: dsn ?? enhancedCodeIn(stat), reply: replyCodeIn(stat), diagnostic: stat,
+            remoteMta: relayHost(RELAY.exec(rest)?.[1]), date, messageId: queueId, file, line, format: 'sendmail',
           });
         }
         return events;
@@ -56,13 +58,13 @@ export const sendmailRecognizer: LogRecognizer = {
         const address = normalizeAddress(rawAddress);
         if (!address) return NOTHING;
         return [{
-          ...base, address, outcome: 'rejected-inbound', status: enhancedCodeIn(diagnostic), reply, diagnostic: reply ? `${reply} ${diagnostic}` : diagnostic,
-          remoteMta: relay.trim() || undefined, messageId: queueId,
+          address, outcome: 'rejected-inbound', status: enhancedCodeIn(diagnostic), reply, diagnostic: reply ? `${reply} ${diagnostic}` : diagnostic,
+          remoteMta: relay.trim() || undefined, date, messageId: queueId, file, line, format: 'sendmail',
         }];
       }
       const unknown = rest.startsWith('<') ? UNKNOWN_USER.exec(rest) : null;
       const address = unknown ? normalizeAddress(unknown[1]) : undefined;
-      if (unknown && address) return [{ ...base, address, outcome: 'rejected-inbound', diagnostic: unknown[2], messageId: queueId }];
+      if (unknown && address) return [{ address, outcome: 'rejected-inbound', diagnostic: unknown[2], date, messageId: queueId, file, line, format: 'sendmail' }];
       // Any other line of Sendmail's (from=, DSN notices, rejected senders) reports nothing.
       return NOTHING;
     };
