@@ -1,0 +1,174 @@
+// Hostile and huge input: the engine's time grows linearly with a line's (or a message's) length, and what it keeps
+// (records, queue state, caches) is bounded by bytes, whatever the input. Each shape here once took time in the square
+// (or cube) of its length, or kept whole lines: the sizes are small enough for the suite, large enough that the old
+// growth shows. `npm run bench -- patterns` runs the same shapes at 100 KB and 1 MB.
+import * as assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { extractBounces } from '../../src/core/bounce';
+import type { ClassifiedEvent } from '../../src/core/bounce';
+import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
+import { classify, createClassifier } from '../../src/core/bounce/classify';
+import { createLogParser } from '../../src/core/bounce/logs';
+import { parseBounceMessage } from '../../src/core/bounce/message';
+import { BounceReport } from '../../src/core/bounce/report';
+import type { BounceEvent } from '../../src/core/bounce/types';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** `unit` repeated to at least `size` characters. */
+const repeated = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length));
+const SYSLOG = 'Jan  1 00:00:00 mx ';
+
+/** Milliseconds `work` takes, the best of three runs after a collection each (a run may meet the machine's other
+ * work). */
+async function timed(work: () => unknown): Promise<number> {
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    gc();
+    const started = performance.now();
+    await work();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/**
+ * Doubling the input at most about doubles the time: t(2n) < 3·t(n) + 50 ms. Time in the square of the length
+ * takes four times as long, so at sizes where the old code took a tenth of a second or more this fails for it.
+ */
+async function assertLinear(build: (size: number) => () => unknown, size: number): Promise<void> {
+  await timed(build(1000));
+  const once = await timed(build(size));
+  const twice = await timed(build(2 * size));
+  assert.ok(twice < 3 * once + 50, `${size} characters: ${once.toFixed(1)} ms, ${2 * size}: ${twice.toFixed(1)} ms`);
+}
+
+const source = { file: 'hostile', line: 1 };
+/** A log line through a fresh parser, after `before` (lines that set up the state it depends on). */
+const logLine = (line: string, ...before: string[]) => () => {
+  const parse = createLogParser();
+  for (const text of before) parse(text, source);
+  return parse(line, source);
+};
+
+const failure = (diagnostic: string, extra: Partial<BounceEvent> = {}): BounceEvent => ({
+  address: 'a@b.example', outcome: 'failed', diagnostic, file: 'hostile', line: 1, format: 'test', ...extra,
+});
+
+/** A bounce message with the given body (multipart when `contentType` says so). */
+const message = (body: string, contentType = 'text/plain') => Buffer.from(
+  `From: MAILER-DAEMON@mx.example\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nContent-Type: ${contentType}\n\n${body}`, 'latin1');
+const multipartReport = (parts: ReadonlyArray<readonly [string, string]>) => message(
+  `${parts.map(([type, text]) => `--B\nContent-Type: ${type}\n\n${text}\n`).join('')}--B--\n`, 'multipart/report; report-type=delivery-status; boundary="B"');
+const recipientLines = (count: number) => Array.from({ length: count }, (_, i) => `user${i}@example.com: 550 5.1.1 user unknown`).join('\n');
+
+/** Extracts from text given as one stream chunk per line; `onEvent` sees every classified event. */
+function extractLines(lines: readonly string[], onEvent?: (event: ClassifiedEvent) => void) {
+  const stream = (async function* () { for (const line of lines) yield Buffer.from(`${line}\n`); })();
+  return extractBounces([{ name: 'hostile.log', stream }], { onEvent });
+}
+
+/** Heap growth (bytes, after a collection) between the start of `run` and the moment it calls `measure`. */
+async function heapGrowthAt(run: (measure: () => void) => Promise<unknown>): Promise<number> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let growth = NaN;
+  await run(() => { gc(); growth = process.memoryUsage().heapUsed - before; });
+  return growth;
+}
+
+const MB = 1 << 20;
+/** The last line of a memory test: the heap is measured when its event arrives, while the parser's state is alive. */
+const SENTINEL = `${SYSLOG}postfix/smtp[1]: FFFF: to=<end@b.example>, relay=none, dsn=5.1.1, status=bounced (550 unknown)`;
+const atSentinel = (measure: () => void) => (event: ClassifiedEvent) => { if (event.address === 'end@b.example') measure(); };
+
+describe('hostile input: time linear in the length', function () {
+  this.timeout(120_000);
+
+  it('Postfix: a run of the delivery line\'s prefix', () => assertLinear((n) => logLine(SYSLOG + repeated('postfix/smtp[1]: Q1: to=<a@b.example>, relay=none, dsn=4.0.0, status=deferred (', n)), 8_000));
+  it('Postfix: a run of "postfix/" before an incomplete delivery line', () => assertLinear((n) => logLine(`${SYSLOG + repeated('postfix/', n)}smtp[1]: Q1: to=<a@b.example>, x`), 40_000));
+  it('Postfix: a run of " dsn=…, status=deferred (" without the closing parenthesis', () => assertLinear((n) => logLine(`${SYSLOG}postfix/smtp[1]: Q1: to=<a@b.example>, relay=none,${repeated(' dsn=4.0.0, status=deferred (', n)}`), 80_000));
+  it('Postfix: a reject with "; from=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 5.1.1 x${repeated('; from=<', n)}`), 40_000));
+  it('Postfix: a run of the expiry line\'s prefix', () => assertLinear((n) => logLine(`${SYSLOG + repeated('postfix/qmgr[1]: Q1: from=<', n)}, status=expired`), 80_000));
+  it('Sendmail: "to=" followed by ", " repeated', () => assertLinear((n) => logLine(`${SYSLOG}sendmail[1]: Q1: to=${repeated(', ', n)}`), 20_000));
+  it('OpenSMTPD: "smtpd[1]: x mta delivery evpid=1 to=<a> " repeated', () => assertLinear((n) => logLine(SYSLOG + repeated('smtpd[1]: x mta delivery evpid=1 to=<a> ', n)), 10_000));
+  it('OpenSMTPD: "to=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}smtpd[1]: x mta delivery evpid=1 ${repeated('to=<', n)}`), 40_000));
+  it('Courier: "from=<," repeated among the fields', () => assertLinear((n) => logLine(`courieresmtpd[1]: error,relay=x,${repeated('from=<,', n)}`), 40_000));
+  it('transcript lines: "RCPT TO:<" repeated', () => assertLinear((n) => logLine(repeated('RCPT TO:<', n)), 40_000));
+  it('classifier: "client host [" repeated', () => assertLinear((n) => () => classify(failure(repeated('client host [', n))), 40_000));
+  it('report: a remote host of "[" repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x', { remoteMta: `host ${'['.repeat(n)}` }), type: 'hard', reason: 'other', rule: 'class' }), 20_000));
+  it('message: an HTML-only body of "<" repeated', () => assertLinear((n) => () => parseBounceMessage(message('<'.repeat(n), 'text/html'), 'hostile'), 20_000));
+  it('message: returned headers of "Message-ID: <" lines', () => assertLinear((n) => () => parseBounceMessage(multipartReport([['text/plain', 'a@b.example: 550 unknown'], ['text/rfc822-headers', repeated('Message-ID: <\n', n)]]), 'hostile'), 80_000));
+  it('message: provider JSON with "bouncedRecipients":[ repeated', () => assertLinear((n) => () => parseBounceMessage(message(`{"notificationType":"Bounce",${repeated('"bouncedRecipients":[', n)}`), 'hostile'), 40_000));
+  it('message: a DSN of 3,000 recipients with a text part naming each', () => assertLinear((n) => () => parseBounceMessage(multipartReport([
+    ['text/plain', recipientLines(n / 150)],
+    ['message/delivery-status', `Reporting-MTA: dns; mx.example\n\n${Array.from({ length: n / 150 }, (_, i) => `Final-Recipient: rfc822; user${i}@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown\n`).join('\n')}`],
+  ]), 'hostile'), 450_000));
+  it('bodyRecipients: one failure line of many addresses', () => assertLinear((n) => () => bodyRecipients(`failed: ${repeated('a1@b.example b2@b.example ', n)}`, new Set()), 20_000));
+  it('bodyRecipients: a transcript\'s "RCPT TO:" followed by "@@" repeated', () => assertLinear((n) => () => bodyRecipients(`>>> RCPT\tTO:P${repeated('@@', n)}<`, new Set()), 20_000));
+});
+
+describe('hostile input: memory bounded by bytes', function () {
+  this.timeout(120_000);
+
+  it('Postfix: 40 deferrals of 1 MB, never settled, keep a bounded prefix of each', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `${SYSLOG}postfix/smtp[1]: Q${i.toString(16)}: to=<a${i}@b.example>, relay=none, dsn=4.0.0, status=deferred (${'x'.repeat(MB)})`);
+    const growth = await heapGrowthAt((measure) => extractLines([...lines, SENTINEL], atSentinel(measure)));
+    assert.ok(growth < 16 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('Postfix: 40 recipients of 1 MB are not remembered whole', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `${SYSLOG}postfix/smtp[1]: Q${i.toString(16)}: to=<${String(i).repeat(MB)}>, relay=none, dsn=5.1.1, status=bounced (550 unknown)`);
+    const growth = await heapGrowthAt((measure) => extractLines([...lines, SENTINEL], atSentinel(measure)));
+    assert.ok(growth < 16 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('Exim: 40 host errors of 1 MB waiting for their message keep a bounded prefix of each', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `2024-01-01 00:00:00 1abcde-0000${String(i).padStart(2, '0')}-AB H=mx [192.0.2.1]: SMTP error from remote mail server after RCPT TO: 550 ${'x'.repeat(MB)}`);
+    const growth = await heapGrowthAt((measure) => extractLines([...lines, SENTINEL], atSentinel(measure)));
+    assert.ok(growth < 16 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('the classifier\'s cache: 4,000 distinct diagnostics of 4 KB', async () => {
+    const classifier = createClassifier();
+    const growth = await heapGrowthAt(async (measure) => {
+      for (let i = 0; i < 4000; i++) classifier(failure(`550 5.1.1 unknown ${i} ${'x'.repeat(4000)}`));
+      measure();
+    });
+    assert.ok(growth < 8 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('the report\'s pattern cache: 200 distinct diagnostics of 100 KB', async () => {
+    const report = new BounceReport();
+    const growth = await heapGrowthAt(async (measure) => {
+      for (let i = 0; i < 200; i++) report.add({ ...failure(`550 unknown ${i} ${'x'.repeat(100_000)}`), type: 'hard', reason: 'other', rule: 'class' });
+      measure();
+    });
+    assert.ok(growth < 8 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('a record keeps a bounded prefix of a 1 MB diagnostic, with an ellipsis', async () => {
+    const { records } = await extractLines([`${SYSLOG}postfix/smtp[1]: Q1: to=<a@b.example>, relay=none, dsn=5.1.1, status=bounced (550 5.1.1 unknown ${'x'.repeat(MB)})`]);
+    assert.equal(records.length, 1);
+    assert.ok(records[0].diagnostic.length < 10_000, `${records[0].diagnostic.length} characters kept`);
+    assert.ok(records[0].diagnostic.startsWith('550 5.1.1 unknown xxx') && records[0].diagnostic.endsWith('…'));
+  });
+
+  it('text longer than any address (RFC 5321: 254 characters) is no recipient', async () => {
+    const { records } = await extractLines([`${SYSLOG}postfix/smtp[1]: Q1: to=<${'a'.repeat(300)}@b.example>, relay=none, dsn=5.1.1, status=bounced (550 5.1.1 unknown)`]);
+    assert.deepEqual(records, []);
+  });
+});
+
+describe('hostile input: clear reasons', function () {
+  this.timeout(120_000);
+
+  it('a message of 100,000 MIME parts is reported as having too many parts', async () => {
+    const parts = `${'--B\nContent-Type: text/plain\n\nx\n'.repeat(100_000)}--B--\n`;
+    const { summary } = await extractBounces([{ name: 'parts.eml', text: message(parts, 'multipart/mixed; boundary="B"').toString('latin1') }]);
+    assert.equal(summary.problems.length, 1);
+    assert.match(summary.problems[0].problem, /too many MIME parts/);
+  });
+});
