@@ -1,15 +1,16 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
-import { BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
+import { BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
-const USAGE = `Usage: smtp-diag extract [--format text|csv|json] [--all] [--follow] <file|dir|->...
+const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] [--follow] <file|dir|->...
 
 Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz, UTF-16 too) and
 bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when the input is "-" or none, and prints the
 addresses that bounced hard: one per line, sorted (text), or every field (csv, json). Control characters from the
 inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
-  --format F   text (default), csv or json
+  --format F   text (default), csv, json, or ndjson: one JSON record a line, written as soon as each input
+               (file, folder, stdin) is read; records are per input, so merge them by address and lastSeen
   --all        include soft bounces (marked "# soft: reason" in text, type "soft" in csv/json)
   --follow     enter symlinked folders met in a folder (each real folder once); named ones are always entered
 Exit status: 0 done, 1 some input could not be read (the others are still processed), 2 bad usage.`;
@@ -46,9 +47,16 @@ export const extractCommand: CliCommand = {
       io.stderr.write(`smtp-diag extract: ${parsed}\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const { records, summary } = await extractBounces(parsed.inputs, { includeSoft: parsed.all, followSymlinks: parsed.follow });
-    await writePieces(io.stdout, formattedPieces(records, parsed.format));
-    writeProblems(io.stderr, 'extract', summary.problems);
-    return summary.problems.some((problem) => problem.unreadable) ? EXIT.inputError : EXIT.ok;
+    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow };
+    // NDJSON is for pipelines: each input's records go out once it is read, not after the last input.
+    const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
+    const problems: SkippedInput[] = [];
+    for (const batch of batches) {
+      const { records, summary } = await extractBounces(batch, options);
+      await writePieces(io.stdout, formattedPieces(records, parsed.format));
+      problems.push(...summary.problems);
+    }
+    writeProblems(io.stderr, 'extract', problems);
+    return problems.some((problem) => problem.unreadable) ? EXIT.inputError : EXIT.ok;
   },
 };

@@ -7,7 +7,7 @@ import { BounceRecord, ExtractionCancelled, extractBounces, formatRecords, OUTPU
 import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
 import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 
-const LANGUAGE: Readonly<Record<OutputFormat, string>> = { text: 'plaintext', csv: 'plaintext', json: 'json' };
+const LANGUAGE: Readonly<Record<OutputFormat, string>> = { text: 'plaintext', csv: 'plaintext', json: 'json', ndjson: 'jsonl' };
 
 export function registerExtractHardBounces(): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.extractHardBounces, async (uri?: unknown, uris?: unknown, options?: { signal?: AbortSignal }) => {

@@ -152,6 +152,25 @@ describe('smtp-diag extract / report', () => {
     assert.equal((await runCliCaptured(['report', '--all'])).code, 2);
   });
 
+  it('writes NDJSON: each line parses alone, equals the JSON array\'s record, and each input\'s lines come once it is read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ndjson-'));
+    try {
+      const first = path.join(dir, 'maillog.1');
+      const second = path.join(dir, 'maillog.2');
+      fs.writeFileSync(first, `${POSTFIX_BOUNCE}\n`);
+      fs.writeFileSync(second, `${POSTFIX_BOUNCE.replace(/alice/g, 'bob').replace('4A1B2C3D4E', '5B2C3D4E5F')}\n`);
+      const json = JSON.parse((await runCliCaptured(['extract', '--format', 'json', first, second])).stdout);
+      const result = await runCliCaptured(['extract', '--format', 'ndjson', first, second]);
+      assert.equal(result.code, 0);
+      const lines = result.stdout.split('\n').filter(Boolean);
+      assert.deepEqual(lines.map((line) => JSON.parse(line)), json);
+      // Per input: the first file's record is written before the second file's.
+      assert.deepEqual(lines.map((line) => JSON.parse(line).file), [first, second]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes JSON records with the documented field names', async () => {
     const result = await runCliCaptured(['extract', '--format', 'json'], `${POSTFIX_BOUNCE}\n`);
     assert.deepEqual(Object.keys(JSON.parse(result.stdout)[0]), ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen']);

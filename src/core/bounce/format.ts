@@ -1,11 +1,12 @@
-// Output formats: the suppression list (text), CSV with every field, JSON. Text read from the inputs never reaches
+// Output formats: the suppression list (text), CSV with every field, JSON, and NDJSON (one record a line, for
+// pipelines). Text read from the inputs never reaches
 // the output raw when it could act on a terminal or split a record: text and CSV show such characters as "\x1b" or
 // "\u202e", JSON as \u escapes (the same strings for a parser).
 import { escapeUnsafe, escapeUnsafeInJson } from './safeText';
 import type { BounceRecord } from './types';
 
-export type OutputFormat = 'text' | 'csv' | 'json';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json'];
+export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json', 'ndjson'];
 
 const CSV_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen'];
 
@@ -32,6 +33,9 @@ export function* formattedPieces(records: readonly BounceRecord[], format: Outpu
       yield '[\n';
       for (let index = 0; index < records.length; index++) yield `${jsonElement(records[index])}${index < records.length - 1 ? ',' : ''}\n`;
       yield ']\n';
+      return;
+    case 'ndjson':
+      for (const record of records) yield `${escapeUnsafeInJson(JSON.stringify(record))}\n`;
       return;
     case 'csv':
       yield `${CSV_FIELDS.join(',')}\r\n`;
