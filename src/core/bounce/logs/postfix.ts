@@ -61,25 +61,32 @@ export const postfixRecognizer: LogRecognizer = {
       return address;
     };
     return (text: string, source: LineSource) => {
-      // Most lines of other formats hold no "postfix" or no "]: " after it, and are left at once.
+      // Dispatch on what follows "postfix/agent[pid]: QUEUEID: ", so most lines are only looked at up to there.
       const tag = text.indexOf('postfix');
-      if (tag < 0 || text.indexOf(']: ', tag) < 0) return undefined;
-      const program = execAt(PROGRAM, text, tag);
-      if (!program) return NOTHING;
-      const at = PROGRAM.lastIndex;
-      const delivery = execAt(DELIVERY, text, at);
-      // The reason, in parentheses, runs to the end of the line.
-      const after = DELIVERY.lastIndex;
-      if (delivery && (after === text.length || text.endsWith(')'))) {
-        const [, queueId, bracketed, bare, relay, dsn, status] = delivery;
-        const said = after === text.length ? '' : text.slice(after + 2, -1);
-        const rawAddress = bracketed ?? bare;
-        const address = normalized(rawAddress);
+      const body = tag < 0 ? -1 : text.indexOf(']: ', tag);
+      if (body < 0) return undefined;
+      const afterId = text.indexOf(': ', body + 3) + 2;
+      const pattern = afterId < 2 ? undefined
+        : text.startsWith('to=', afterId) ? DELIVERY
+        : text.startsWith('from=<', afterId) && text.includes('status=expired', afterId) ? EXPIRED
+        // With nothing deferred there is nothing to forget, so the removal need not be parsed.
+        : deferred.size > 0 && text.startsWith('removed', afterId) ? REMOVED
+        : text.startsWith('reject: ', afterId) || text.startsWith('milter-reject: ', afterId) || text.startsWith('proxy-reject: ', afterId) ? REJECT
+        : undefined;
+      const program = pattern ? execAt(PROGRAM, text, tag) : null;
+      const match = program ? execAt(pattern!, text, PROGRAM.lastIndex) : null;
+      if (!match) return NOTHING;
+      if (pattern === DELIVERY) {
+        // The reason, in parentheses, runs to the end of the line.
+        const after = DELIVERY.lastIndex;
+        if (after !== text.length && !text.endsWith(')')) return NOTHING;
+        const [, queueId, bracketed, bare, relay, dsn, status] = match;
+        const address = normalized(bracketed ?? bare);
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
         if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
         // Only the start of a long reason is read: it names the host, and only a bounded prefix is kept.
-        const reason = clipped(said);
+        const reason = after === text.length ? '' : clipped(text.slice(after + 2, -1));
         const diagnostic = reason.replace(/^host \S+ said: /, '');
         const event: BounceEvent = {
           address, outcome: OUTCOME[status], status: dsn, reply: replyCodeIn(diagnostic), diagnostic,
@@ -89,34 +96,25 @@ export const postfixRecognizer: LogRecognizer = {
         if (event.outcome === 'deferred') remember(deferred, queueId, detachEvent(event));
         return [event];
       }
-      if (delivery) return NOTHING;
-      const expired = execAt(EXPIRED, text, at);
-      if (expired) {
-        const pending = deferred.get(expired[1])?.events.values() ?? [];
-        deferred.delete(expired[1]);
+      if (pattern === EXPIRED) {
+        const pending = deferred.get(match[1])?.events.values() ?? [];
+        deferred.delete(match[1]);
         return [...pending].map((event) => ({
           ...event, outcome: 'failed' as const, diagnostic: `expired in queue; last error: ${event.diagnostic}`,
           status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
-      // With nothing deferred there is nothing to forget, so the removal need not be parsed.
-      const removed = deferred.size > 0 && program[1] === 'qmgr' ? execAt(REMOVED, text, at) : null;
-      if (removed) {
-        deferred.delete(removed[1]);
+      if (pattern === REMOVED) {
+        if (program![1] === 'qmgr') deferred.delete(match[1]);
         return [];
       }
-      const reject = execAt(REJECT, text, at);
-      if (reject) {
-        const [, client, reply, dsn, diagnostic, rawAddress] = reject;
-        const address = normalized(rawAddress);
-        if (!address) return [];
-        return [{
-          address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic: clipped(diagnostic), remoteMta: relayHost(client),
-          date: syslogDate(text), file: source.file, line: source.line, format: 'postfix',
-        }];
-      }
-      // Any other Postfix line (connect, cleanup, qmgr from=…) is this format's and reports nothing.
-      return NOTHING;
+      const [, client, reply, dsn, diagnostic, rawAddress] = match;
+      const address = normalized(rawAddress);
+      if (!address) return [];
+      return [{
+        address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic: clipped(diagnostic), remoteMta: relayHost(client),
+        date: syslogDate(text), file: source.file, line: source.line, format: 'postfix',
+      }];
     };
   },
 };
