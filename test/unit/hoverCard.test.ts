@@ -71,6 +71,11 @@ describe('MX domain of a line', () => {
     assert.equal(mxDomainOf(LINE), 'legacy-corp.example');
     assert.equal(mxDomainOf('host said: 550, relay=MX1.Example.NET[192.0.2.1]:25'), 'mx1.example.net');
     assert.equal(mxDomainOf('** a@b R=r T=smtp H=mx.example.org [192.0.2.1] : 550 NO'), 'mx.example.org');
+    // Exim: the recipient after the flag, not the relay host on the same line; a sender's address is skipped.
+    assert.equal(mxDomainOf('2026-01-01 10:00:00 1rA2b3-000C4d-5E ** ann@example.net R=dnslookup T=remote_smtp H=mx1.provider.example [192.0.2.1]: 550 5.1.1 unknown'), 'example.net');
+    assert.equal(mxDomainOf('qmgr: A1: from=<news@sender.example>, relay=mx.example.org[192.0.2.1] 550 5.1.1'), 'mx.example.org');
+    // A bounce's Status line names no address: the document's recipient is used.
+    assert.equal(mxDomainOf('Status: 5.1.1', 'example.com'), 'example.com');
     assert.equal(mxDomainOf('<kijitora@example.jp>: host 192.0.2.1 said: 550'), 'example.jp');
   });
 
@@ -80,5 +85,15 @@ describe('MX domain of a line', () => {
     const started = process.hrtime.bigint();
     assert.equal(mxDomainOf(`${'a'.repeat(200_000)}@`), undefined);
     assert.ok(process.hrtime.bigint() - started < 1_000_000_000n, 'linear time');
+  });
+
+  it('gives two distinct actions, not the same one in other words', () => {
+    const commands = { explainCode: 'smtpDiagnostics.explainCode', lookupMx: 'smtpDiagnostics.lookupMx' };
+    for (const code of ['5.3.2', '4.7.1']) {
+      const card = hoverCardAt(code, 0, commands)!.markdown;
+      const actions = card.slice(card.indexOf('**What to do**')).split('\n').filter((line) => line.startsWith('- '));
+      assert.equal(actions.length, 2, code);
+      assert.doesNotMatch(actions[1], code === '5.3.2' ? /off your active/ : /queue retries/, `${code}: ${actions.join(' / ')}`);
+    }
   });
 });

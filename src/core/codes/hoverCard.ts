@@ -25,8 +25,11 @@ export interface HoverCard {
 const BOUNCE_WORDS = { hard: 'hard bounce', review: 'review: permanent, cause not stated', soft: 'soft bounce', none: 'not a failure' } as const;
 const TOP_CAUSES = 3;
 
-/** The card for the code under `character` in `line`, or undefined when there is no code there. */
-export function hoverCardAt(line: string, character: number, commands: HoverCommands, policy?: BouncePolicy): HoverCard | undefined {
+/**
+ * The card for the code under `character` in `line`, or undefined when there is no code there. `recipientDomain` is
+ * the failed recipient's domain when the document says it elsewhere (a DSN's Final-Recipient above its Status).
+ */
+export function hoverCardAt(line: string, character: number, commands: HoverCommands, policy?: BouncePolicy, recipientDomain?: string): HoverCard | undefined {
   const mention = codeAt(line, character);
   if (!mention) return undefined;
   const reply = mention.reply && explainCode(mention.reply.code, policy);
@@ -40,7 +43,7 @@ export function hoverCardAt(line: string, character: number, commands: HoverComm
     titleLine(main, reply, enhanced),
     classLine(main, verdictOfLine(line, reply?.code, enhanced?.code, main, policy)),
     ...(enhanced && reply ? [`Reply code ${reply.code}: ${escapeMarkdown(reply.title)}`] : []),
-    links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined)),
+    links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined), recipientDomain),
   ].join('  \n');
   const markdown = [
     header,
@@ -78,9 +81,20 @@ function classLine(main: CodeExplanation, byWords: string | undefined): string {
   return `Class ${main.statusClass}: ${describeClass(main.statusClass)} · ${verdict} · ${escapeMarkdown(main.category)}`;
 }
 
+/** The action required and the first step that says something else (not the same action in other words). */
 function topActions(main: CodeExplanation): string[] {
-  return [main.actionRequired, main.marketerSteps[0]].filter((step): step is string => Boolean(step));
+  const other = [...main.marketerSteps, ...main.developerSteps].find((step) => !repeats(step, main.actionRequired));
+  return [main.actionRequired, other].filter((step): step is string => Boolean(step));
 }
+
+/** Whether two sentences share most of their words (compared by their first four letters: "retry", "retries"). */
+function repeats(one: string, other: string): boolean {
+  const stems = (text: string) => new Set((text.toLowerCase().match(/[a-z]{4,}/g) ?? []).map((word) => word.slice(0, 4)));
+  const [a, b] = [stems(one), stems(other)];
+  const shared = [...a].filter((stem) => b.has(stem)).length;
+  return shared >= REPEAT_SHARE * Math.min(a.size, b.size);
+}
+const REPEAT_SHARE = 0.35;
 
 function listBlock(heading: string, items: readonly string[]): string {
   if (items.length === 0) return '';
@@ -91,9 +105,9 @@ function commandLink(label: string, command: string, argument: string): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([argument]))})`;
 }
 
-function links(line: string, commands: HoverCommands, explained: readonly CodeExplanation[]): string {
+function links(line: string, commands: HoverCommands, explained: readonly CodeExplanation[], recipientDomain?: string): string {
   const parts = explained.map((e, index) => commandLink(index === 0 ? `Full explanation of ${e.code}` : `Explain ${e.code}`, commands.explainCode, e.code));
-  const domain = mxDomainOf(line);
+  const domain = mxDomainOf(line, recipientDomain);
   if (domain) parts.push(commandLink(`Look up MX for ${escapeMarkdown(domain)}`, commands.lookupMx, domain));
   return parts.join(' · ');
 }
@@ -101,23 +115,30 @@ function links(line: string, commands: HoverCommands, explained: readonly CodeEx
 // A host name with at least two labels and an alphabetic top-level label (never an IP address).
 const HOST = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\\.[A-Za-z]{2,63}(?![\\w.-])';
 const RECIPIENT = new RegExp(`\\bto=<[^<>@\\s]{1,256}@(${HOST})>`, 'i');
+// Exim names the recipient right after its flag: "** a@b", "== a@b", "=> a@b".
+const EXIM_RECIPIENT = new RegExp(`(?:^|\\s)(?:\\*\\*|==|=>|->|\\*>) <?[^<>@\\s]{1,256}@(${HOST})`);
 const RELAY_HOST = new RegExp(`\\b(?:relay|H)=(${HOST})`);
 const HOST_HERE = new RegExp(HOST, 'y');
 const LOCAL_PART_CHAR = /[\w.%+-]/;
 
 /**
- * The domain worth an MX lookup on this line: the recipient's domain (Postfix/Sendmail `to=<…>`), else the
- * relay host (`relay=`, Exim `H=`), else the domain of the first address on the line.
+ * The domain worth an MX lookup for this line: the recipient's (Postfix/Sendmail `to=<…>`, Exim's address after
+ * `**`, `==`, `=>`), else the one the document names (`recipientDomain`), else the first address on the line that is
+ * not a sender's, else the relay host (`relay=`, Exim `H=`).
  */
-export function mxDomainOf(line: string): string | undefined {
-  const match = RECIPIENT.exec(line) ?? RELAY_HOST.exec(line);
-  return (match?.[1] ?? firstAddressDomain(line))?.toLowerCase();
+export function mxDomainOf(line: string, recipientDomain?: string): string | undefined {
+  const recipient = RECIPIENT.exec(line) ?? EXIM_RECIPIENT.exec(line);
+  return (recipient?.[1] ?? recipientDomain ?? firstAddressDomain(line) ?? RELAY_HOST.exec(line)?.[1])?.toLowerCase();
 }
+
+/** Text just before an address that makes it the sender's: Postfix `from=<`, Exim's arrival `<=`. */
+const SENDER_BEFORE = /(?:from=<|<= )[\w.%+-]*$/i;
 
 // Walks the "@" signs instead of matching a whole address, which would backtrack over long words.
 function firstAddressDomain(line: string): string | undefined {
   for (let at = line.indexOf('@'); at >= 0; at = line.indexOf('@', at + 1)) {
     if (at === 0 || !LOCAL_PART_CHAR.test(line[at - 1])) continue;
+    if (SENDER_BEFORE.test(line.slice(Math.max(0, at - 80), at))) continue;
     HOST_HERE.lastIndex = at + 1;
     const host = HOST_HERE.exec(line);
     if (host) return host[0];
