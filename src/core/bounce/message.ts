@@ -87,9 +87,14 @@ function normalizeNewlines(bytes: Uint8Array): Uint8Array {
   return out.slice(0, written + bytes.length - from);
 }
 
-/** How many MIME parts a message opens: its lines of "--" and a boundary it declares. */
+/** How many MIME parts a message opens: its lines of "--" and a boundary it declares (of its first
+ * MAX_MIME_PARTS boundaries: a body may name "boundary=" any number of times). */
 function mimeParts(text: string): number {
-  const boundaries = new Set(Array.from(text.matchAll(BOUNDARY), (match) => match[1] ?? match[2]));
+  const boundaries = new Set<string>();
+  for (const match of text.matchAll(BOUNDARY)) {
+    if (boundaries.size >= MAX_MIME_PARTS) break;
+    boundaries.add(match[1] ?? match[2]);
+  }
   if (boundaries.size === 0) return 0;
   let parts = 0;
   for (const [, boundary] of text.matchAll(DELIMITER_LINE)) if (boundaries.has(boundary.trimEnd())) parts++;

@@ -7,6 +7,7 @@ import type { BounceEvent, Outcome } from '../types';
 import { LineSource, LogRecognizer } from './recognizer';
 
 const OUTCOME: Readonly<Record<string, Outcome>> = { FAIL: 'failed', DEFER: 'deferred', DELIVER: 'delivered', SEND: 'delivered' };
+const COLUMNS = ['event-id', 'recipient-status', 'recipient-address', 'server-hostname', 'date-time', 'message-id'];
 
 /** Splits one CSV line (RFC 4180 quoting, doubled quotes). */
 export function splitCsvLine(line: string): string[] {
@@ -33,7 +34,9 @@ export const exchangeRecognizer: LogRecognizer = {
     let columns: Map<string, number> | undefined;
     return (text: string, source: LineSource) => {
       if (text.startsWith('#Fields:')) {
-        columns = new Map(text.slice(8).trim().split(',').map((name, index) => [name.trim(), index]));
+        const names = text.slice(8).trim().split(',').map((name) => name.trim());
+        // Only the columns read are remembered (a header line may hold thousands), each at its last place.
+        columns = new Map(COLUMNS.map((name) => [name, names.lastIndexOf(name)]));
         return [];
       }
       if (!columns || text.startsWith('#')) return undefined;
