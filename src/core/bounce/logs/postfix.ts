@@ -75,6 +75,7 @@ export const postfixRecognizer: LogRecognizer = {
         : undefined;
       const program = pattern ? execAt(PROGRAM, text, tag) : null;
       const match = program ? execAt(pattern!, text, PROGRAM.lastIndex) : null;
+      // Any other Postfix line (connect, cleanup, qmgr from=…) is this format's and reports nothing.
       if (!match) return NOTHING;
       if (pattern === DELIVERY) {
         // The reason, in parentheses, runs to the end of the line.
