@@ -10,6 +10,9 @@ const ADDRESS = /^(?:[^\s<>@"(),;:]+|"[^"\r\n]+")@[^\s<>@"(),;:.][^\s<>@"(),;:]*
  */
 export const ADDRESS_IN_TEXT = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 
+/** RFC 5321 §4.5.3.1.3: a path holds at most 256 octets with its angle brackets, so an address at most 254. */
+export const MAX_ADDRESS_LENGTH = 254;
+
 /**
  * The canonical form of an address, or undefined when the text is not one: brackets, "rfc822;" and trailing dots
  * dropped, domain lower-cased and IDN shown in Unicode (readable in a suppression list); local part kept as is.
@@ -21,7 +24,7 @@ export function normalizeAddress(raw: string): string | undefined {
   // The trailing run starts only where a run starts: tried from every character of a long run (a line of dots),
   // the search took time in the square of its length.
   text = text.replace(/^<+/, '').replace(/(?<![>.,;:])[>.,;:]+$/, '').replace(/^mailto:/i, '');
-  if (!ADDRESS.test(text) || UNSAFE_CHARACTER.test(text)) return undefined;
+  if (text.length > MAX_ADDRESS_LENGTH || !ADDRESS.test(text) || UNSAFE_CHARACTER.test(text)) return undefined;
   const at = text.lastIndexOf('@');
   const domain = text.slice(at + 1).toLowerCase();
   const readable = domain.includes('xn--') ? domainToUnicode(domain) || domain : domain;

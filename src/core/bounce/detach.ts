@@ -1,5 +1,6 @@
 // Strings kept beyond the line or message they were read from: copied out of their chunk and cut to a bounded
 // length, so that what the engine keeps (records, queue state, caches) is bounded by bytes whatever the input.
+import { MAX_ADDRESS_LENGTH } from './address';
 import type { BounceEvent } from './types';
 
 /**
@@ -7,8 +8,6 @@ import type { BounceEvent } from './types';
  * and no server's reply is this long (the corpus's longest diagnostic has 1,201 characters); a line may have 4 MB.
  */
 export const KEPT_CHARS = 4096;
-/** RFC 5321 4.5.3.1.3: a path has at most 256 octets with its angle brackets, so an address at most 254. */
-export const MAX_ADDRESS_CHARS = 254;
 
 /**
  * A copy of a string that does not share memory with the chunk it was cut from. V8 keeps a whole decoded
@@ -27,7 +26,7 @@ export function clipped(text: string, limit = KEPT_CHARS): string {
 
 const optional = (text: string | undefined, change: (text: string) => string) => (text === undefined ? undefined : change(text));
 const fits = (text: string | undefined) => text === undefined || text.length <= KEPT_CHARS;
-const isAddress = (event: BounceEvent) => event.address.length <= MAX_ADDRESS_CHARS;
+const isAddress = (event: BounceEvent) => event.address.length <= MAX_ADDRESS_LENGTH;
 const within = (event: BounceEvent) => isAddress(event) && fits(event.diagnostic) && fits(event.remoteMta) && fits(event.messageId) && fits(event.date);
 
 /**

@@ -58,8 +58,12 @@ export interface ExtractResult {
   readonly summary: ExtractSummary;
 }
 
-/** A message bigger than this is reported, not parsed: real bounces are far smaller. */
-const MAX_MESSAGE_BYTES = 64 << 20;
+/**
+ * Of a bigger message only this much is parsed: the report and the explaining text come first, the returned
+ * original (where the size is) last. postal-mime needs about 25 times a message's size in memory, so this keeps a
+ * message's parse within the engine's 256 MB.
+ */
+const MAX_MESSAGE_BYTES = 8 << 20;
 
 export async function extractBounces(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractResult> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
@@ -139,13 +143,11 @@ async function scan(
   const flush = async () => {
     if (current.length === 0 || current.every((text) => text.trim() === '')) return;
     summary.messages++;
-    if (size > MAX_MESSAGE_BYTES) problem(`${name}:${start}`, `message over ${MAX_MESSAGE_BYTES >> 20} MB, skipped`);
-    else {
-      try {
-        take((await parseBounceMessage(Buffer.from(current.join('\n'), 'latin1'), name, start)).events);
-      } catch (error) {
-        problem(`${name}:${start}`, `unreadable message: ${(error as Error).message}`);
-      }
+    if (size > MAX_MESSAGE_BYTES) problem(`${name}:${start}`, `message over ${MAX_MESSAGE_BYTES >> 20} MB: only its first ${MAX_MESSAGE_BYTES >> 20} MB were read (the report parts come first)`);
+    try {
+      take((await parseBounceMessage(Buffer.from(current.join('\n'), 'latin1'), name, start)).events);
+    } catch (error) {
+      problem(`${name}:${start}`, `unreadable message: ${(error as Error).message}`);
     }
     current = [];
     size = 0;

@@ -317,7 +317,17 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
  * are read as spaces, since a recognizer's "." stops at them (and "\s" matches them already).
  */
 export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' | 'latin1', signal?: AbortSignal): AsyncGenerator<LineBatch> {
-  let carry: Buffer = Buffer.alloc(0);
+  // The start of a line that has no end yet, kept as the chunks it came in and joined once: joining at every chunk
+  // moved the line's bytes again for each chunk, in time the square of a long line's length.
+  let carry: Buffer[] = [];
+  let carried = 0;
+  const keep = (bytes: Buffer) => { if (bytes.length) { carry.push(bytes); carried += bytes.length; } };
+  const takeCarry = (tail?: Buffer) => {
+    const joined = Buffer.concat(tail ? [...carry, tail] : carry, carried + (tail?.length ?? 0));
+    carry = [];
+    carried = 0;
+    return joined;
+  };
   let skipLeadingLf = false;
   const decode = (bytes: Buffer, start: number, end: number) => {
     const text = bytes.toString(encoding, start, end);
@@ -332,18 +342,19 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' |
     skipLeadingLf = false;
     const cut = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
     if (cut < 0) {
-      const joined = carry.length ? Buffer.concat([carry, bytes]) : bytes;
+      keep(bytes);
       // A "line" this long is not a log line (minified data, a binary without NULs): pass it on in pieces so memory
       // stays bounded instead of growing until a line break that may never come. A piece ends on a whole character.
-      if (joined.length > MAX_LINE_BYTES) {
+      if (carried > MAX_LINE_BYTES) {
+        const joined = takeCarry();
         const whole = encoding === 'utf8' ? wholeUtf8Length(joined) : joined.length;
         yield { lines: [decode(joined, 0, whole)], continued: true };
-        carry = Buffer.from(joined.subarray(whole));
-      } else carry = joined;
+        keep(Buffer.from(joined.subarray(whole)));
+      }
       continue;
     }
     const end = bytes[cut] === 10 && bytes[cut - 1] === 13 ? cut - 1 : cut;
-    if (carry.length === 0) yield { lines: split(decode(bytes, 0, end)), continued: false };
+    if (carried === 0) yield { lines: split(decode(bytes, 0, end)), continued: false };
     else {
       // Only the line the carry begins is joined and decoded apart: copying every chunk behind its carry would
       // double the bytes moved.
@@ -351,12 +362,15 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' |
       const cr = bytes.indexOf(13);
       const first = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
       const lines = split(decode(bytes, first, end));
-      const joined = Buffer.concat([carry, bytes.subarray(0, first)]);
+      const joined = takeCarry(bytes.subarray(0, first));
       lines[0] = decode(joined, 0, joined.length);
       yield { lines, continued: false };
     }
-    carry = Buffer.from(bytes.subarray(cut + 1));
+    keep(Buffer.from(bytes.subarray(cut + 1)));
     if (bytes[cut] === 13 && cut === bytes.length - 1) skipLeadingLf = true;
   }
-  if (carry.length) yield { lines: [decode(carry, 0, carry.length)], continued: false };
+  if (carried) {
+    const last = takeCarry();
+    yield { lines: [decode(last, 0, last.length)], continued: false };
+  }
 }

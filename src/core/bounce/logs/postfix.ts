@@ -4,9 +4,9 @@
 //
 // Linear in the line's length: the program tag is found first, and every other pattern is tried once, right
 // after it (sticky). Tried from each "postfix" of a line, they took time in the square of its length.
-import { normalizeAddress } from '../address';
+import { MAX_ADDRESS_LENGTH, normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
-import { clipped, detach, detachEvent, MAX_ADDRESS_CHARS } from '../detach';
+import { clipped, detach, detachEvent } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
 import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, relayHost, syslogDate } from './recognizer';
 
@@ -55,7 +55,7 @@ export const postfixRecognizer: LogRecognizer = {
       const known = addresses.get(raw);
       if (known !== undefined) return known || undefined;
       const address = normalizeAddress(raw);
-      if (raw.length > MAX_ADDRESS_CHARS) return address;
+      if (raw.length > MAX_ADDRESS_LENGTH) return address;
       if (addresses.size >= MAX_ADDRESSES) addresses.clear();
       addresses.set(detach(raw), address === undefined ? '' : detach(address));
       return address;
