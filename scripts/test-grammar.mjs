@@ -2,7 +2,7 @@
 // package.json contributes. Prints "grammar: N passed, N failed" (an assertion file or a snapshot file is one test).
 // Pass -u to update snapshots.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,7 @@ for (const { globs, grammars } of ASSERTION_RUNS) {
     failed += failures;
     counted += tests;
   }
+  rmSync(reportDir, { recursive: true, force: true });
   // A crash before any report (bad grammar, bad glob) still counts as a failure.
   if (result.status !== 0 && counted === 0) failed += 1;
 }
