@@ -111,7 +111,8 @@ describe('status-code recognizer', () => {
         const started = process.hrtime.bigint();
         for (const column of [0, line.length >> 1, line.length - 1]) codeAt(line, column);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        assert.ok(ms < 50, `${ms} ms for 3 hovers on a ${line.length}-character line`);
+        // A bound against time in the square of the length (seconds on these lines), loose enough for a busy machine.
+        assert.ok(ms < 250, `${ms} ms for 3 hovers on a ${line.length}-character line`);
       }
     });
 

@@ -95,7 +95,9 @@ describe('damaged input', function () {
 
   it('lines of 200,000 times one character (each once took over 20 s) leave the bounce beside them found', async function () {
     needsCorpus(this);
-    this.timeout(20_000);
+    // A guard against a hang, not a speed goal (test/unit/hostileEngine.test.ts checks linear time by ratios): it
+    // takes about 5 s, and a loaded machine (CI beside other work) must not fail it.
+    this.timeout(120_000);
     const message = fs.readFileSync(path.join(CORPUS_DIR, 'eml', 'bsd', 'lhost-postfix-01.eml'));
     const expected = (await extractFrom(message)).records.map((record) => record.address);
     assert.ok(expected.length > 0);
