@@ -67,7 +67,7 @@ describe('DNS answers that are not what they seem', () => {
 
   before(async () => {
     dns = await startDnsServer();
-    options = { servers: [dns.address], timeoutMs: 2000, tries: 1 };
+    options = { servers: [dns.address], timeoutMs: 10_000, tries: 1 };
   });
   after(() => dns.close());
 
@@ -161,11 +161,11 @@ describe('DNS servers that do not answer', () => {
   it('says "no answer from" the server when nothing listens on its port, at once, and never REFUSED', async () => {
     const address = await closedDnsServer();
     const started = Date.now();
-    const result = await lookupMx(TEST_DOMAINS.multi, { servers: [address], timeoutMs: 3000, tries: 2 });
+    const result = await lookupMx(TEST_DOMAINS.multi, { servers: [address], timeoutMs: 10_000, tries: 2 });
     assert.equal(result.error?.code, 'NO_ANSWER');
     assert.ok(result.error?.message.startsWith(`No answer from DNS server ${address} for multi.test: nothing listens there (connection refused)`), result.error?.message);
     assert.doesNotMatch(result.error?.message ?? '', /REFUSED/);
-    assert.ok(Date.now() - started < 1000, 'a closed port is known at once, no need to wait for the timeout');
+    assert.ok(Date.now() - started < 2000, 'a closed port is known at once, no need to wait for the timeout');
   });
 
   it('says "no answer from" the server, with the time waited, when it stays silent', async () => {

@@ -15,7 +15,8 @@ describe('MX lookup against a real DNS server on loopback', () => {
 
   before(async () => {
     server = await startDnsServer();
-    options = { servers: [server.address], timeoutMs: 2000, tries: 2 };
+    // A budget that only a busy machine comes near: these tests are about answers, the timing ones set their own.
+    options = { servers: [server.address], timeoutMs: 10_000, tries: 2 };
   });
   after(() => server.close());
 
@@ -112,7 +113,8 @@ describe('MX lookup against a real DNS server on loopback', () => {
     const result = await lookupMx(TEST_DOMAINS.slowHost, { ...options, timeoutMs: 500 });
     const elapsed = Date.now() - started;
     assert.equal(result.error?.code, 'TIMEOUT');
-    assert.ok(elapsed >= 450 && elapsed < 700, `took ${elapsed} ms`);
+    // Not before the budget, and not long after it (room for a loaded machine's timers; no budget would mean seconds).
+    assert.ok(elapsed >= 450 && elapsed < 1500, `took ${elapsed} ms`);
     assert.deepEqual(result.records.map((record) => [record.exchange, record.addresses.length, record.addressError?.code]), [['mx.slow-host.test', 0, 'TIMEOUT']]);
   });
 
@@ -137,7 +139,7 @@ describe('MX lookup through an IPv6 DNS server address', () => {
     const server = await startDnsServer(undefined, { host: '::1' });
     try {
       assert.match(server.address, /^\[::1\]:\d+$/);
-      const result = await lookupMx(TEST_DOMAINS.multi, { servers: [server.address], timeoutMs: 2000, tries: 1 });
+      const result = await lookupMx(TEST_DOMAINS.multi, { servers: [server.address], timeoutMs: 10_000, tries: 1 });
       assert.equal(result.error, null);
       assert.equal(result.records.length, 3);
       assert.ok(server.queries.length > 0);
@@ -156,7 +158,7 @@ describe('MX lookup against a server that never answers', () => {
       const elapsed = Date.now() - started;
       assert.equal(result.error?.code, 'TIMEOUT');
       assert.match(result.error?.message ?? '', /within 600 ms/);
-      assert.ok(elapsed >= 550 && elapsed < 900, `took ${elapsed} ms`);
+      assert.ok(elapsed >= 550 && elapsed < 1600, `took ${elapsed} ms`);
       assert.ok(silent.received() >= 2, 'the resolver retried');
     } finally {
       await silent.close();

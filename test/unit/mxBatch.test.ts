@@ -16,7 +16,7 @@ describe('batch MX check', () => {
   before(async () => {
     const zone = new Map([...bench.zone, ...TEST_ZONE]);
     [dns, smtp] = await Promise.all([startDnsServer(zone), startSmtpServer('accepting')]);
-    options = { servers: [dns.address], timeoutMs: 3000, tries: 2 };
+    options = { servers: [dns.address], timeoutMs: 10_000, tries: 2 };
   });
   after(() => Promise.all([dns.close(), smtp.close()]));
 
@@ -49,7 +49,7 @@ describe('batch MX check', () => {
     const inputs = [TEST_DOMAINS.probe, TEST_DOMAINS.nullMx, TEST_DOMAINS.nxDomain];
     const dnsOnly = await checkDomains(inputs, { dns: options, concurrency: 2 });
     assert.deepEqual(dnsOnly.map((check) => check.probes), [undefined, undefined, undefined]);
-    const probed = await checkDomains(inputs, { dns: options, concurrency: 2, probe: { port: smtp.port, timeoutMs: 3000 } });
+    const probed = await checkDomains(inputs, { dns: options, concurrency: 2, probe: { port: smtp.port, timeoutMs: 10_000 } });
     assert.deepEqual(probed.map((check) => [check.asciiDomain, check.mx.nullMx, check.mx.error?.code ?? null, check.probes?.map((probe) => probe.outcome)]), [
       ['probe.test', false, null, ['accepting']],
       ['nullmx.test', true, null, []],
