@@ -63,8 +63,9 @@ function verdictOf(result) {
 /** The first line of an error, cut short: a message may quote the whole input. */
 const firstLine = (text) => { const line = text.split('\n')[0]; return line.length > 240 ? `${line.slice(0, 240)}…` : line; };
 const errorText = (result) => result.error ?? result.exited ?? (result.caught?.length ? `caught and reported as an input problem: ${result.caught[0]}` : '');
-/** An error's kind and where it was thrown: its message may quote the input, which differs from case to case. */
-const errorLine = (result) => `${firstLine(errorText(result)).slice(0, 60).replace(/\d+/g, '#')}…${/\n\s+at (\S+)/.exec(result.error ?? '')?.[1] ?? ''}`;
+/** An error's kind and the engine's function that threw it (built-ins above it differ with V8's compilation tier): its
+ * message may quote the input, which differs from case to case. */
+const errorLine = (result) => `${firstLine(errorText(result)).slice(0, 60).replace(/\d+/g, '#')}…${/\n\s+at (\S+) \([^)\n]*fuzz-runner\.cjs/.exec(result.error ?? '')?.[1] ?? ''}`;
 /** The function (or regular expression) where a profiled case spent most of its own time. */
 const hotSpot = (profile) => profile?.find(({ where }) => !/^\((?:garbage collector|program|idle)\)/.test(where))?.where;
 /** Failures with one cause share a key: the target, the verdict, and the error, the hot spot or the bomb (numbers masked). */
@@ -113,7 +114,8 @@ async function replay(file) {
   const payload = saved ? deserialize(saved.payload) : { kind: 'extract', inputs: [{ name: file, via: 'stream', splits: [], bytes: text }] };
   const result = await engine.submit(payload, { profile: options.profile });
   const verdict = verdictOf(result);
-  console.log(`${saved ? `${saved.target} case ${saved.index} (seed ${saved.seed}): ${saved.shape ?? 'no bomb'}\n` : ''}${verdict}: ${figures(result, payloadBytes(payload))}${describe(result)}`);
+  const found = result.records === undefined ? '' : `; ${result.records} record(s), ${result.problems} input problem(s)`;
+  console.log(`${saved ? `${saved.target} case ${saved.index} (seed ${saved.seed}): ${saved.shape ?? 'no bomb'}\n` : ''}${verdict}: ${figures(result, payloadBytes(payload))}${found}${describe(result)}`);
   for (const { where, ms } of result.profile ?? []) console.log(`  ${String(ms).padStart(6)} ms  ${where}`);
   return verdict === 'ok';
 }
@@ -123,6 +125,7 @@ async function minimise(failure) {
   const target = TARGETS[failure.target];
   const deadline = Date.now() + Number(options['shrink-seconds']) * 1000;
   let attempts = 0;
+  let replayed;
   // Only "over budget or not" matters while shrinking: no need to wait for the kill of the main run.
   const limits = { killAfterMs: failure.verdict === 'time' ? Math.min(killAfterMs, budget.ms * 1.5) : killAfterMs };
   const outcome = await fc.check(fc.asyncProperty(target.arbitrary, async (spec) => {
@@ -131,9 +134,10 @@ async function minimise(failure) {
     // A smaller spec can make a bigger input (a shorter slice repeated more often): such a case is no simpler.
     if (payloadBytes(payload) > failure.bytes) return true;
     const result = await engine.submit(payload, limits);
+    replayed ??= result;
     return verdictOf(result) !== failure.verdict || (failure.verdict === 'crash' && errorLine(result) !== errorLine(failure.result));
   }), { seed: failure.seed, path: String(failure.index), numRuns: 1 });
-  if (!outcome.failed) return undefined;
+  if (!outcome.failed) return { replayed };
   const { payload, shape } = target.payloadOf(outcome.counterexample[0], failure.target);
   const result = await engine.submit(payload, { profile: failure.verdict !== 'crash' });
   const file = save(`${failure.target}-${options.seed}-${failure.index}-min`, { target: failure.target, seed: failure.seed, index: failure.index, shape, verdict: verdictOf(result), ms: result.ms, peakMb: result.peakMb }, payload);
@@ -230,10 +234,11 @@ function print(stats, failures, minimised, { seconds, heapAtStart, heapAtEnd, ca
     console.log(`\n- ${failure.key}\n  ${failure.count} case(s); first: #${failure.index}, ${figures(failure.result, failure.bytes)}; worst ${figures(failure.worst.result, failure.worst.bytes)}${describe(failure.result)}`);
     console.log(`  saved: ${failure.files.map((file) => file.replace(`${ROOT}/`, '')).join(', ')}`);
     const small = minimised.get(failure.key);
-    if (small) {
+    if (small?.replayed) console.log(`  not minimised: its replay gave ${verdictOf(small.replayed)}, ${figures(small.replayed, failure.bytes)}${describe(small.replayed)}`);
+    else if (small) {
       console.log(`  minimised (${small.shrinks} steps): ${small.shape ?? 'no bomb'}; ${figures(small.result, small.bytes)}${describe(small.result)} → ${small.file.replace(`${ROOT}/`, '')}`);
       for (const { where, ms } of small.result.profile ?? []) console.log(`    ${String(ms).padStart(6)} ms  ${where}`);
-    } else if (minimised.has(failure.key)) console.log('  not minimised: the replay did not fail again (timing near the budget)');
+    }
   }
 }
 
