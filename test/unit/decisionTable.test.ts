@@ -62,6 +62,16 @@ describe('decision table', () => {
     }
   });
 
+  it('takes any text as an address: one of 30,000 pattern characters is classified, not thrown on (found by npm run fuzz)', () => {
+    for (const address of [`${'%'.repeat(32_751)}@example.jp`, `${'not found '.repeat(3_276)}@docomo.ne.jp`, '(a)[b]*+?@ezweb.ne.jp']) {
+      const verdict = classify(failure(`550 <${address}>: User unknown`, { address, status: '5.0.0' }));
+      assert.equal(verdict.reason, 'user-unknown', address.slice(0, 20));
+    }
+    // At a mobile carrier the echo still proves RCPT TO was answered.
+    assert.equal(classify(failure('550 <a.b@ezweb.ne.jp>: User unknown', { address: 'a.b@ezweb.ne.jp' })).type, 'hard');
+    assert.equal(classify(failure('550 : User unknown', { address: 'a.b@ezweb.ne.jp' })).type, 'soft');
+  });
+
   it('reads boilerplate "check the address and try again" as advice, not as a temporary condition', () => {
     assert.equal(verdictOf("Your message wasn't delivered to a@example.com because the address couldn't be found. Check for typos or unnecessary spaces and try again."), 'hard user-unknown');
   });

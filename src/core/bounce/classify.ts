@@ -27,9 +27,15 @@ function isMobileCarrierAddress(address: string): boolean {
 
 /** A reply that names its recipient, "550 <a@b>: …" or "550: <a@b>: …", answers that recipient's RCPT TO. */
 function echoesRecipient(event: BounceEvent): boolean {
-  const address = event.address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`[45]\\d\\d[\\s:-]*<${address}>:`, 'i').test(event.diagnostic);
+  // Found with indexOf, not a pattern built from the address: any text can be an address here, however long.
+  const diagnostic = event.diagnostic.toLowerCase();
+  const echoed = `<${event.address.toLowerCase()}>:`;
+  for (let at = diagnostic.indexOf(echoed); at >= 0; at = diagnostic.indexOf(echoed, at + 1)) {
+    if (REPLY_BEFORE_ECHO.test(diagnostic.slice(Math.max(0, at - 16), at))) return true;
+  }
+  return false;
 }
+const REPLY_BEFORE_ECHO = /[45]\d\d[\s:-]*$/;
 
 const ENHANCED_IN_TEXT = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/;
 const REPLY_IN_TEXT = /(?<![\d.\w-])([245][0-5]\d)(?=[\s-]|$)/;
