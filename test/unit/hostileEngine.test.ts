@@ -40,9 +40,15 @@ async function timed(work: () => unknown): Promise<number> {
  */
 async function assertLinear(build: (size: number) => () => unknown, size: number): Promise<void> {
   await timed(build(1000));
-  const once = await timed(build(size));
-  const twice = await timed(build(2 * size));
-  assert.ok(twice < 3 * once + 50, `${size} characters: ${once.toFixed(1)} ms, ${2 * size}: ${twice.toFixed(1)} ms`);
+  // A busy machine can slow one measurement many times over; time in the square of the length fails every try.
+  const tries: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const once = await timed(build(size));
+    const twice = await timed(build(2 * size));
+    if (twice < 3 * once + 50) return;
+    tries.push(`${size} characters: ${once.toFixed(1)} ms, ${2 * size}: ${twice.toFixed(1)} ms`);
+  }
+  assert.fail(tries.join('; '));
 }
 
 const source = { file: 'hostile', line: 1 };

@@ -206,8 +206,14 @@ describe('hostile input and output', () => {
         return Number(process.hrtime.bigint() - started) / 1e6;
       };
       await timeLine(16 << 10);
-      const [whole, chunked] = [await timeLine(line.length), await timeLine(16 << 10)];
-      assert.ok(chunked < 3 * whole + 100, `one chunk: ${whole.toFixed(1)} ms, 16 KB chunks: ${chunked.toFixed(1)} ms`);
+      // Best of three each, and three tries: a busy machine slows single runs; joining at every chunk fails them all.
+      const best = async (chunkBytes: number) => Math.min(await timeLine(chunkBytes), await timeLine(chunkBytes), await timeLine(chunkBytes));
+      const tries: string[] = [];
+      for (let attempt = 0; attempt < 3 && tries.length === attempt; attempt++) {
+        const [whole, chunked] = [await best(line.length), await best(16 << 10)];
+        if (chunked >= 3 * whole + 100) tries.push(`one chunk: ${whole.toFixed(1)} ms, 16 KB chunks: ${chunked.toFixed(1)} ms`);
+      }
+      assert.ok(tries.length < 3, tries.join('; '));
     });
 
     /** The bytes as a stream whose first read is one byte. */
