@@ -8,7 +8,8 @@
 //   --kill-after MS   a case still running after this is killed (default 10000)
 //   --shrink-seconds S  time to minimise each distinct failure (default 60; 0: no shrinking)
 //   --replay FILE     run one saved case (out/fuzz-failures/*.json) or a raw log/message file; --profile adds where time went
-// Prints per target the cases, crashes, cases over budget and the slowest case; the peak RSS; every distinct failure.
+// Prints per target the cases, crashes, cases over budget and the slowest case (saved, and the slowest of all profiled);
+// the peak RSS; every distinct failure.
 // Exits 1 when any case crashed or went over budget.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -163,7 +164,7 @@ async function fuzz() {
       const bytes = payloadBytes(payload);
       row.bytes += bytes;
       row.peakMb = Math.max(row.peakMb, result.peakMb);
-      if (!row.slowest || result.ms > row.slowest.ms) row.slowest = { ms: result.ms, peakMb: result.peakMb, bytes, killed: result.killed, shape };
+      if (!row.slowest || result.ms > row.slowest.ms) row.slowest = { ms: result.ms, peakMb: result.peakMb, bytes, killed: result.killed, shape, index, payload };
       const verdict = verdictOf(result);
       if (verdict !== 'ok') {
         row[verdict]++;
@@ -203,6 +204,14 @@ async function fuzz() {
   const heapAtEnd = await engine.heapAfterGcMb();
   const seconds = (Date.now() - started) / 1000;
 
+  // Each target's slowest case is saved, and the slowest of all profiled: where time goes when nothing fails yet.
+  for (const row of stats) {
+    const { index, payload, shape, ms, peakMb } = row.slowest;
+    row.slowest.file = save(`${row.name}-${options.seed}-${index}-slowest`, { target: row.name, seed: seedOf(row.name), index, shape, verdict: 'slowest', ms, peakMb }, payload);
+  }
+  const slowest = stats.reduce((worst, row) => (row.slowest.ms > worst.slowest.ms ? row : worst)).slowest;
+  if (!slowest.killed) slowest.profile = (await engine.submit(slowest.payload, { profile: true })).profile;
+
   const minimised = new Map();
   if (Number(options['shrink-seconds']) > 0) {
     for (const failure of failures.values()) minimised.set(failure.key, await minimise(failure));
@@ -224,7 +233,8 @@ function print(stats, failures, minimised, { seconds, heapAtStart, heapAtEnd, ca
     total.peakMb = Math.max(total.peakMb, row.peakMb);
   }
   line(total);
-  console.log(`\nslowest case overall: ${total.slowest.shape ?? 'no bomb'}`);
+  console.log(`\nslowest case overall: ${total.slowest.shape ?? 'no bomb'} → ${total.slowest.file.replace(`${ROOT}/`, '')}`);
+  for (const { where, ms } of total.slowest.profile ?? []) console.log(`  ${String(ms).padStart(6)} ms  ${where}`);
   console.log(`peak RSS of the engine process: ${Math.round(total.peakMb)} MB; engine processes started: ${engine.starts - 1} restarts after kills, crashes or cases that left it over ${Math.round(budget.mb * 0.6)} MB`);
   console.log(`heap after GC: ${heapAtStart.toFixed(1)} MB in a fresh process, ${heapAtEnd.toFixed(1)} MB after the last ${casesInProcess} cases in one process`);
   console.log(`duration: ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s (fuzzing; shrinking not included)`);
