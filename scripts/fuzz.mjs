@@ -49,6 +49,7 @@ const bundle = join(ROOT, 'out', 'fuzz-runner.cjs');
 const { inject } = createRequire(import.meta.url)(join(ROOT, 'esbuild.js'));
 buildSync({ entryPoints: [join(ROOT, 'scripts', 'lib', 'fuzz-runner.mjs')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error', inject });
 // A process that a case left at over 60 % of the budget is replaced, so the next case's peak is not the last one's.
+// V8's heap may grow past the kill threshold, so a case that eats memory is killed and reported, not crashed by V8.
 const engine = new EngineProcess(bundle, { heapLimitMb: KILL_ABOVE_MB * 2, recycleAboveMb: budget.mb * 0.6, killAfterMs, killAboveMb: KILL_ABOVE_MB });
 /** Cases generated ahead of the engine, at most. */
 const QUEUED = 8;
@@ -98,7 +99,8 @@ const describe = (result) => {
  * shared machine is not taken for a slow case, and the profile says where the time went. */
 async function measure(payload) {
   const result = await engine.submit(payload);
-  if (verdictOf(result) === 'ok' || verdictOf(result) === 'crash' || result.killed) return result;
+  const verdict = verdictOf(result);
+  if (verdict === 'ok' || verdict === 'crash' || result.killed) return result;
   const again = await engine.submit(payload, { profile: true });
   const better = again.killed || again.ms > result.ms ? result : again;
   return { ...better, peakMb: Math.min(result.peakMb, again.peakMb), profile: again.profile };
