@@ -1,8 +1,7 @@
 // One failure's verdict from the decision table, and the codes and SMTP stage read from a diagnostic text.
 import { DEFAULT_POLICY } from '../knowledge/policy';
 import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/types';
-import { decide, reasonOfCode, reasonOfWording, type RowName } from '../policy/decide';
-import { firstMatch, WEAK } from '../policy/wording';
+import { decide, reasonOf, type RowName } from '../policy/decide';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
@@ -67,11 +66,9 @@ export function replyCodeIn(text: string, failures = false): string | undefined 
   return (failures ? FAILURE_REPLY_IN_TEXT : REPLY_IN_TEXT).exec(text)?.[1];
 }
 
-/** The reason for a failure: the words first, then the enhanced code, then generic words. */
-export function reasonFor(status: string | undefined, diagnostic: string, outcome: BounceEvent['outcome']): ReasonCategory {
-  if (outcome === 'delivered') return 'success';
-  const text = wordingOf(diagnostic);
-  return reasonOfWording(text) ?? reasonOfCode(status) ?? firstMatch(WEAK, text) ?? (outcome === 'deferred' ? 'technical' : 'other');
+/** The reason a diagnostic's own words give, if any (no code looked at). */
+export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
+  return reasonOf(wordingOf(diagnostic));
 }
 
 /**

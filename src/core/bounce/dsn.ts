@@ -16,7 +16,7 @@ export interface DeliveryStatus {
 }
 
 /** Header-style fields of one block, continuation lines unfolded; names lower-cased. */
-function fieldsOf(lines: readonly string[]): Map<string, string> {
+export function fieldsOf(lines: readonly string[]): Map<string, string> {
   const fields = new Map<string, string>();
   let last: string | undefined;
   for (const line of lines) {

@@ -4,9 +4,9 @@ import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
 import { bodyRecipients } from './bodyRecipients';
 import { decodeText } from './charset';
-import { enhancedCodeIn, reasonFor, replyCodeIn, smtpStageIn } from './classify';
+import { enhancedCodeIn, reasonInWords, replyCodeIn, smtpStageIn } from './classify';
 import { boundedEvents, KEPT_CHARS } from './detach';
-import { parseDeliveryStatus } from './dsn';
+import { fieldsOf, parseDeliveryStatus } from './dsn';
 import { textParts } from './mimeText';
 import { providerJsonEvents } from './providerJson';
 import type { BounceEvent, Outcome } from './types';
@@ -38,20 +38,11 @@ const DELIMITER_LINE = /^--(.*)$/gm;
 /** The first header block of a text: the returned original's headers, when the text is its copy. */
 function firstHeaderBlock(text: string): Map<string, string> {
   const start = text.search(/^[\w-]+:[ \t]/m);
-  const fields = new Map<string, string>();
-  if (start < 0) return fields;
-  let last = '';
-  for (const line of text.slice(start).split(/\r?\n/)) {
-    if (line.trim() === '') break;
-    if (/^[ \t]/.test(line) && last) fields.set(last, `${fields.get(last)} ${line.trim()}`);
-    else {
-      const colon = line.indexOf(':');
-      if (colon <= 0) break;
-      last = line.slice(0, colon).trim().toLowerCase();
-      if (!fields.has(last)) fields.set(last, line.slice(colon + 1));
-    }
-  }
-  return fields;
+  if (start < 0) return new Map();
+  const lines = text.slice(start).split(/\r?\n/);
+  // The block ends at a blank line, or at a line that is neither a field nor a field's continuation.
+  const end = lines.findIndex((line) => line.trim() === '' || (!/^[ \t]/.test(line) && line.indexOf(':') <= 0));
+  return fieldsOf(end < 0 ? lines : lines.slice(0, end));
 }
 
 /** The addresses of some fields of a header block. */
@@ -167,9 +158,10 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (fromText.length === 0) {
     // A bounce that names no recipient, of a message that had exactly one: that one failed (MMS gateways, some
     // carriers). The original's "To:" may sit in the explaining text ("Original Message: From: … To: …").
-    const originalRecipients = new Set(addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc']).map((value) => value.toLowerCase()));
-    const [only] = originalRecipients;
-    if (originalRecipients.size === 1 && !senders.has(only)) fromText = [{ address: addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc'])[0], diagnostic: context.trim().slice(0, 600), source: 'original' }];
+    const originalRecipients = addressesOf(original.size ? original : firstHeaderBlock(bodyText.slice(bodyText.search(/^To:/m))), ['to', 'cc']);
+    const distinct = new Set(originalRecipients.map((value) => value.toLowerCase()));
+    const [only] = distinct;
+    if (distinct.size === 1 && !senders.has(only)) fromText = [{ address: originalRecipients[0], diagnostic: context.trim().slice(0, 600), source: 'original' }];
   }
   const byAddress = new Map(fromText.map((entry) => [entry.address.toLowerCase(), entry]));
   let lowerBody: string | undefined;
@@ -222,7 +214,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       return { address, diagnostic: own?.diagnostic ?? context.slice(0, 600), source: 'header' as const, stage: own?.stage };
     });
   const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
-  const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonFor(undefined, text, 'failed') !== 'other';
+  const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonInWords(text) !== undefined;
   for (const recipient of recipients) {
     // A block that explains nothing (no code, no known wording) is explained by the text around it.
     const text = explains(recipient.diagnostic) ? recipient.diagnostic : `${recipient.diagnostic} ${context.slice(0, 600)}`;

@@ -71,10 +71,14 @@ function userPatternType(code: string | undefined, policy: BouncePolicy): Bounce
 /** "Recipient address rejected:" only says where the refusal fell; the words after it are the reason. */
 const WHERE_NOT_WHY = /\b(?:recipient address rejected|rcpt rejected|recipient rejected)\s*:\s*(?=\S)/gi;
 
-/** The reason the words give, whichever group they are in (deferrals and reports use it too). */
-export function reasonOfWording(wording: string): ReasonCategory | undefined {
+/**
+ * The reason a failure's words give, whichever group they are in, else its enhanced code's, else weak words': the
+ * reason of the rows that do not decide by it (deferrals, user patterns) and of texts judged outside the table.
+ */
+export function reasonOf(wording: string, status?: string): ReasonCategory | undefined {
   const text = wording.replace(WHERE_NOT_WHY, '');
-  return firstMatch(SETTLED_GONE, text) ?? firstMatch(PASSING, text) ?? firstMatch(ABOUT_SENDER_OR_MESSAGE, text) ?? firstMatch(GONE, text);
+  return firstMatch(SETTLED_GONE, wording) ?? firstMatch(PASSING, text) ?? firstMatch(ABOUT_SENDER_OR_MESSAGE, text) ?? firstMatch(GONE, text)
+    ?? reasonOfCode(status) ?? firstMatch(WEAK, text);
 }
 
 /** The table's verdict for a code alone (explain, hover, bounceTypeFor): what it decides when the server's words are
@@ -95,12 +99,11 @@ export function decide(evidence: Evidence, policy: BouncePolicy = DEFAULT_POLICY
   const text = words.replace(WHERE_NOT_WHY, '');
   const code = status ?? reply;
   const codeClass = /^[245]/.test(code ?? '') ? code![0] : undefined;
-  const wordingReason = () => firstMatch(SETTLED_GONE, text) ?? firstMatch(PASSING, text) ?? firstMatch(ABOUT_SENDER_OR_MESSAGE, text) ?? firstMatch(GONE, text) ?? reasonOfCode(status) ?? firstMatch(WEAK, text) ?? 'other';
   // 1. The user's own bounce.hardCodes / bounce.softCodes patterns.
   const userType = userPatternType(code, policy);
-  if (userType) return verdict(userType, wordingReason(), 'user-pattern');
+  if (userType) return verdict(userType, reasonOf(words, status) ?? 'other', 'user-pattern');
   // 2. A deferral: the queue still retries.
-  if (outcome === 'deferred') return verdict('soft', wordingReason() === 'other' ? 'technical' : wordingReason(), 'retrying');
+  if (outcome === 'deferred') return verdict('soft', reasonOf(words, status) ?? 'technical', 'retrying');
   // 3. Phrases whose meaning is settled although they hold words of the groups below.
   // A class-4 code: the server itself called the failure temporary, and the queue gave up on time, not on proof.
   const temporary = codeClass === '4' && status !== '4.1.1' && status !== '4.1.2';
