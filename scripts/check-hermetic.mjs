@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_SERVER_ENV, launchChromium, startCodeServer, workbenchUrl } from './lib/code-server.mjs';
+import { checkLayer, until } from './lib/check-layer.mjs';
 import { outsideReaches } from './lib/hermetic.mjs';
 import { root } from './lib/workbench-page.mjs';
 
@@ -39,7 +40,7 @@ async function exercise(env, recorder, { expectRequests }) {
     // The view has answered the search once it shows a result list or a message; with a gallery, the recorder
     // has been asked by then.
     await page.waitForSelector('.extensions-viewlet .extensions-list .monaco-list-row, .extensions-viewlet .message-container:not(.hidden)', { timeout: 30_000 });
-    if (expectRequests) await waitFor(() => recorder.requests.length > 0, 30_000);
+    if (expectRequests) await until(() => recorder.requests.length > 0, 30_000, 100);
   } finally {
     await browser.close();
     log = readFileSync(server.logPath, 'utf8');
@@ -48,17 +49,7 @@ async function exercise(env, recorder, { expectRequests }) {
   return { requests: [...recorder.requests], outside: outsideReaches(log) };
 }
 
-async function waitFor(condition, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-let passed = 0;
-let failed = 0;
-const report = (ok, text) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`); if (ok) passed += 1; else failed += 1; };
+const { check: report, finish } = checkLayer('hermetic');
 
 const ours = await startRecorder();
 const hermetic = await exercise(CODE_SERVER_ENV, ours, { expectRequests: false });
@@ -72,5 +63,4 @@ const enabled = await exercise({ ...CODE_SERVER_ENV, EXTENSIONS_GALLERY: JSON.st
 await control.close();
 report(enabled.requests.length > 0, `control with a gallery configured: the same steps ask it (${enabled.requests.length} requests, e.g. ${enabled.requests[0] ?? 'none'})`);
 
-console.log(`hermetic: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+finish();

@@ -4,20 +4,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkLayer, until } from './lib/check-layer.mjs';
 import { root } from './lib/workbench-page.mjs';
 
-let passed = 0;
-let failed = 0;
-const report = (ok, text) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`); if (ok) passed += 1; else failed += 1; };
+const { check: report, finish } = checkLayer('start');
 const answers = async (url) => { try { return (await fetch(`${url}/healthz`)).ok; } catch { return false; } };
-async function until(condition, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'smtp-diag-start-'));
 const urlFile = join(scratch, 'url');
@@ -40,5 +31,4 @@ try {
   if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`start: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+finish();

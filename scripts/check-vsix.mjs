@@ -4,12 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkLayer } from './lib/check-layer.mjs';
 import { launchChromium, startCodeServer, workbenchUrl } from './lib/code-server.mjs';
 import { root, runCommand } from './lib/workbench-page.mjs';
 
-let passed = 0;
-let failed = 0;
-const report = (ok, text) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`); if (ok) passed += 1; else failed += 1; };
+const { check: report, finish } = checkLayer('package');
 
 const scratch = mkdtempSync(join(tmpdir(), 'smtp-diag-vsix-'));
 const vsix = join(scratch, 'smtp-diagnostics.vsix');
@@ -50,5 +49,4 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`package: ${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+finish();
