@@ -8,7 +8,7 @@ import { deepEntry } from './deep';
 import { vendorRulesFor } from './vendors';
 import { replyCodeInfo } from './replyCodes';
 import { DEFAULT_POLICY, decideBounceType, defaultRuleReason } from './policy';
-import { codeVerdict, type RowName, type Verdict } from '../policy/decide';
+import { codeVerdict, type Verdict } from '../policy/decide';
 
 const CLASS_MEANING: Record<StatusClass, string> = {
   2: 'The action succeeded.',
@@ -116,13 +116,12 @@ function actionFor(type: BounceType): string {
   }
 }
 
-/** How each row of the decision table reads for a code alone, without the server's words. */
-const WITHOUT_WORDS: Partial<Record<RowName, (code: string, verdict: Verdict) => string>> = {
-  code: (code, verdict) => verdict.type === 'hard'
+/** How the code row of the decision table reads for a code alone, without the server's words. */
+function byCodeAlone(code: string, verdict: Verdict): string {
+  return verdict.type === 'hard'
     ? `Hard: ${code} by itself says the address or its domain cannot receive mail (${verdict.reason}).`
-    : `Soft: ${code} names ${verdict.reason}, which is about the sender, the message or the moment; the address may still work.`,
-  stage: () => 'Soft: the refusal answered the sender or the message, not the recipient.',
-};
+    : `Soft: ${code} names ${verdict.reason}, which is about the sender, the message or the moment; the address may still work.`;
+}
 
 const WORDS_DECIDE = 'The server\'s words decide before the code: "user unknown" or "no such domain" make a permanent failure hard; '
   + 'quota, greylisting, "try again", a block, spam or policy make it soft (README "Hard or soft?").';
@@ -136,11 +135,11 @@ function bounceReason(code: string, policy: BouncePolicy | undefined): { type: B
   let why: string;
   if (verdict.row === 'user-pattern') {
     const setting = verdict.type === 'hard' ? 'smtpDiagnostics.bounce.hardCodes' : 'smtpDiagnostics.bounce.softCodes';
-    return { type: verdict.type, reason: `${verdict.type === 'hard' ? 'Hard' : 'Soft'} because pattern ${decision.pattern} is in the ${setting} setting; it overrides the server's words.` };
+    return { type: verdict.type, reason: `${verdict.type === 'hard' ? 'Hard' : 'Soft'} because pattern ${verdict.pattern} is in the ${setting} setting; it overrides the server's words.` };
   }
   if (code.startsWith('4')) why = 'Soft: class 4 is a temporary failure; the queue retries and the address may be fine.';
   else if (verdict.type === 'review') why = `Review: ${code} says the failure is permanent but not why, so it does not put the address on the suppression list by itself.`;
-  else why = WITHOUT_WORDS[verdict.row]?.(code, verdict) ?? `${verdict.type === 'hard' ? 'Hard' : 'Soft'} by the default policy.`;
+  else why = verdict.row === 'code' ? byCodeAlone(code, verdict) : `${verdict.type === 'hard' ? 'Hard' : 'Soft'} by the default policy.`;
   if (documented && verdict.type === decision.type) why += ` ${documented.charAt(0).toUpperCase()}${documented.slice(1)}.`;
   return { type: verdict.type, reason: `${why} ${WORDS_DECIDE}` };
 }

@@ -32,6 +32,8 @@ export interface Verdict {
   readonly reason: ReasonCategory;
   /** The row that decided. */
   readonly row: RowName;
+  /** For the user-pattern row, the user's pattern that decided. */
+  readonly pattern?: string;
 }
 
 /** Reasons that mean "this address (or its domain) cannot receive mail". */
@@ -57,7 +59,7 @@ export function reasonOfCode(status: string | undefined): ReasonCategory | undef
 }
 
 /** Patterns the user added to the default policy (settings): they override the wording both ways. */
-function userPatternType(code: string | undefined, policy: BouncePolicy): BounceType | undefined {
+function userPattern(code: string | undefined, policy: BouncePolicy): { type: BounceType; pattern: string } | undefined {
   if (!code || policy === DEFAULT_POLICY) return undefined;
   const own = {
     hardCodes: policy.hardCodes.filter((pattern) => !DEFAULT_POLICY.hardCodes.includes(pattern)),
@@ -65,7 +67,7 @@ function userPatternType(code: string | undefined, policy: BouncePolicy): Bounce
   };
   // The user's patterns among themselves: the most specific that matches decides; none matching, the table goes on.
   const decision = decideBounceType(code, own);
-  return decision.pattern === undefined || decision.type === 'none' ? undefined : decision.type;
+  return decision.pattern === undefined || decision.type === 'none' ? undefined : { type: decision.type, pattern: decision.pattern };
 }
 
 /** "Recipient address rejected:" only says where the refusal fell; the words after it are the reason. */
@@ -100,8 +102,8 @@ export function decide(evidence: Evidence, policy: BouncePolicy = DEFAULT_POLICY
   const code = status ?? reply;
   const codeClass = /^[245]/.test(code ?? '') ? code![0] : undefined;
   // 1. The user's own bounce.hardCodes / bounce.softCodes patterns.
-  const userType = userPatternType(code, policy);
-  if (userType) return verdict(userType, reasonOf(words, status) ?? 'other', 'user-pattern');
+  const user = userPattern(code, policy);
+  if (user) return { ...verdict(user.type, reasonOf(words, status) ?? 'other', 'user-pattern'), pattern: user.pattern };
   // 2. A deferral: the queue still retries.
   if (outcome === 'deferred') return verdict('soft', reasonOf(words, status) ?? 'technical', 'retrying');
   // 3. Phrases whose meaning is settled although they hold words of the groups below.
