@@ -2,6 +2,7 @@
 // and command links to the full explanation and to an MX lookup. Pure Markdown text, so it can be measured and
 // tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
 import { classify } from '../bounce/classify';
+import { clipped } from '../bounce/detach';
 import { explainCode } from '../knowledge';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
 import { escapeMarkdown } from '../markdown';
@@ -71,7 +72,8 @@ function titleLine(main: CodeExplanation, reply: CodeExplanation | undefined, en
 /** The table's verdict for the words on this line, when they decide otherwise than the code alone. */
 function verdictOfLine(line: string, reply: string | undefined, status: string | undefined, main: CodeExplanation, policy?: BouncePolicy): string | undefined {
   if (main.bounceType === 'none') return undefined;
-  const verdict = classify({ address: '', outcome: 'failed', status, reply, diagnostic: line, file: '', line: 0, format: 'hover' }, policy, false);
+  // The text extraction would judge: a diagnostic is kept, and classified, to its first KEPT_CHARS characters.
+  const verdict = classify({ address: '', outcome: 'failed', status, reply, diagnostic: clipped(line), file: '', line: 0, format: 'hover' }, policy, false);
   if (verdict.type === main.bounceType) return undefined;
   return `**${BOUNCE_WORDS[verdict.type]}** here: the words on this line decide (${escapeMarkdown(verdict.reason)}); the code alone: ${BOUNCE_WORDS[main.bounceType]}`;
 }
