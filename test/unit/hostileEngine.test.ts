@@ -7,6 +7,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { extractBounces } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
+import { clipAddressFields, MAX_ADDRESS_FIELD_BYTES } from '../../src/core/bounce/addressFields';
 import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
 import { classify, createClassifier } from '../../src/core/bounce/classify';
 import { createLogParser } from '../../src/core/bounce/logs';
@@ -165,6 +166,46 @@ describe('hostile input: memory bounded by bytes', function () {
   it('text longer than any address (RFC 5321: 254 characters) is no recipient', async () => {
     const { records } = await extractLines([`${SYSLOG}postfix/smtp[1]: Q1: to=<${'a'.repeat(300)}@b.example>, relay=none, dsn=5.1.1, status=bounced (550 5.1.1 unknown)`]);
     assert.deepEqual(records, []);
+  });
+});
+
+describe('hostile input: address fields of a bounce\'s own header', function () {
+  this.timeout(120_000);
+  const fromField = (size: number) => `From: ${repeated(':a@b.example, ', size)}`;
+  const withFrom = (size: number) => Buffer.from(`${fromField(size)}\r\nTo: sender@example.org\r\nSubject: Undelivered Mail\r\n\r\n<gone@b.example>: 550 5.1.1 user unknown\r\n`, 'latin1');
+
+  it('a From of 1 MB costs about what one of 16 KB does (postal-mime parsed it whole: 4 s here)', async () => {
+    const tries: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const small = await timed(() => parseBounceMessage(withFrom(MAX_ADDRESS_FIELD_BYTES), 'hostile'));
+      const huge = await timed(() => parseBounceMessage(withFrom(MB), 'hostile'));
+      if (huge < 3 * small + 100) return;
+      tries.push(`16 KB: ${small.toFixed(1)} ms, 1 MB: ${huge.toFixed(1)} ms`);
+    }
+    assert.fail(tries.join('; '));
+  });
+
+  it('the message still yields its recipient', async () => {
+    const { events } = await parseBounceMessage(withFrom(MB), 'hostile');
+    assert.deepEqual(events.map((event) => [event.address, event.status]), [['gone@b.example', '5.1.1']]);
+  });
+
+  it('cuts each long address field after a comma, and keeps every other byte', () => {
+    const to = `To: ${repeated('someone@example.org, ', 100_000)}\n`;
+    const failed = `X-Failed-Recipients: ${repeated('x@b.example, ', 100_000)}\n`;
+    const body = `\nFrom: ${'y'.repeat(100_000)}\n`;
+    const clipped = Buffer.from(clipAddressFields(Buffer.from(`Subject: s\n${to}${failed}${body}`))).toString('latin1');
+    const [head, rest] = [clipped.slice(0, clipped.indexOf('\n\n') + 1), clipped.slice(clipped.indexOf('\n\n') + 1)];
+    const lines = head.split('\n');
+    assert.equal(lines[0], 'Subject: s');
+    assert.ok(lines[1].length <= MAX_ADDRESS_FIELD_BYTES && lines[1].endsWith('someone@example.org'), lines[1].slice(-40));
+    assert.equal(`${lines[2]}\n`, failed, 'X-Failed-Recipients is read whole by the engine');
+    assert.equal(rest, body, 'the body is not a header block');
+  });
+
+  it('returns a message without long address fields as it is', () => {
+    const bytes = withFrom(1000);
+    assert.equal(clipAddressFields(bytes), bytes);
   });
 });
 

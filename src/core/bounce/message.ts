@@ -2,6 +2,7 @@
 // human-readable body that MTAs write (Exim, qmail, Exchange, Gmail, Yahoo, …). postal-mime does the MIME work.
 import PostalMime from 'postal-mime';
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
+import { clipAddressFields } from './addressFields';
 import { bodyRecipients } from './bodyRecipients';
 import { decodeText } from './charset';
 import { enhancedCodeIn, reasonInWords, replyCodeIn, smtpStageIn } from './classify';
@@ -125,7 +126,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const parts = mimeParts(raw);
   if (parts > MAX_MIME_PARTS) throw new Error(`too many MIME parts (${parts.toLocaleString('en')}; a bounce has a few, and at most ${MAX_MIME_PARTS.toLocaleString('en')} are read)`);
   const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
-  const email = await parser.parse(normalizeNewlines(bytes));
+  const email = await parser.parse(clipAddressFields(normalizeNewlines(bytes)));
   const decoded = textParts(parser);
   const header = (name: string) => email.headers.find((entry) => entry.key === name)?.value;
   const subject = email.subject ?? '';
