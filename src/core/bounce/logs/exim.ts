@@ -8,18 +8,13 @@ import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn, smtpStageIn } from '../classify';
 import { clipped, detach } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
+import { EXIM_HOST, eximMessageLine } from './lineShapes';
 import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, syslogDate } from './recognizer';
 
-const DATE = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: [+-]\\d{4})?';
-const MESSAGE = '(?:\\[\\d+\\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (?:(\\*\\*|==|=>|->|\\*>) )?(.*)$';
-const LINE = new RegExp(`^(${DATE}) ${MESSAGE}`);
-/** The part of a syslog line after "exim[pid]: ": Exim's own time stamp is optional there. */
-const SYSLOG_LINE = new RegExp(`^(?:(${DATE}) )?${MESSAGE}`);
-const SYSLOG_TAG = /\bexim\d*\[\d+\]: /;
 // "." takes line separators too (a line may hold U+2028): "(.*)$" then cannot fail, which made the search try every
 // earlier " rejected RCPT" again.
 const REJECTED_RCPT = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S* )?(?:[+-]\d{4} )?(?:\[\d+\] )?(?:.* )?(?:temporarily )?rejected RCPT <?([^\s<>]+?)>?: (.*)$/s;
-const HOST = / H=(\S+(?: \[[^\]]+\])?)/;
+const HOST = EXIM_HOST;
 // Bounded: the host and the text after it overlap, and on a long token without the error text the search took
 // time in the square of its length. A host name has at most 253 characters.
 const HOST_ERROR = /^H=(\S{1,255}(?: \[[^\]]{1,64}\])?)[^:]{0,255}: (SMTP error from remote mail server .*)$/;
@@ -68,16 +63,10 @@ export const eximRecognizer: LogRecognizer = {
     /** Host errors by message ID, bounded so a log of messages that never fail cannot grow memory. */
     const hostErrors = new PendingMap<{ host: string; text: string; line: number }>();
     return (line: string, source: LineSource) => {
-      let match = LINE.exec(line);
-      let syslogStamp: string | undefined;
-      if (!match) {
-        const tag = line.includes('exim') ? SYSLOG_TAG.exec(line) : null;
-        const body = tag ? line.slice(tag.index + tag[0].length) : line;
-        match = tag ? SYSLOG_LINE.exec(body) : null;
-        if (!match) return body.includes('rejected RCPT') ? rejectedRcpt(body, line, source) : undefined;
-        syslogStamp = syslogDate(line);
-      }
-      const [, date = syslogStamp, messageId, flag, rest] = match;
+      const { message, body } = eximMessageLine(line);
+      if (!message) return body.includes('rejected RCPT') ? rejectedRcpt(body, line, source) : undefined;
+      const { messageId, flag, rest } = message;
+      const date = message.syslog ? message.date ?? syslogDate(line) : message.date;
       // Other lines of a message (arrival, events, "Completed") are Exim's too: no other format may take them.
       if (!flag) {
         const hostError = rest.startsWith('H=') ? HOST_ERROR.exec(rest) : null;

@@ -8,13 +8,11 @@ import { MAX_ADDRESS_LENGTH, normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import { clipped, detach, detachEvent } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
+import { POSTFIX_PROGRAM } from './lineShapes';
 import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, relayHost, syslogDate } from './recognizer';
 
-/**
- * "postfix/agent[pid]: " ("postfix-out/submission/smtpd[pid]: "), group 1 the agent. It starts only where a run of
- * name characters starts, so a run of "postfix/" is scanned once, not once from each of its "postfix".
- */
-const PROGRAM = /(?<![\w/-])postfix[\w/-]*\/([\w-]+)\[\d+\]: /g;
+/** "postfix/agent[pid]: ", group 1 the agent (lineShapes.ts). */
+const PROGRAM = POSTFIX_PROGRAM;
 /** After the program: a delivery agent's report of one recipient, up to its status; what follows the status is
  * nothing or " (reason)" (checked apart, so a run of unclosed " (" is not scanned to the end once per status). */
 const DELIVERY = /([0-9A-Za-z]+): to=(?:<([^>]*)>|([^>,\s]*)),(?: orig_to=(?:<[^>]*>|[^>,\s]*),)?(?: relay=([^,\s]+),)?.*? dsn=(\d\.\d{1,3}\.\d{1,3}), status=(bounced|deferred|sent|expired|undeliverable|deliverable|SOFTBOUNCE)(?= \(|$)/sy;
@@ -38,7 +36,7 @@ interface Deferred { events: Map<string, BounceEvent>; chars: number }
 const charsOf = (event: BounceEvent) => ENTRY_CHARS + event.address.length + event.diagnostic.length + (event.remoteMta?.length ?? 0);
 
 /** `pattern` (sticky) tried at `at`, or null. */
-function execAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+export function execAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
   pattern.lastIndex = at;
   return pattern.exec(text);
 }

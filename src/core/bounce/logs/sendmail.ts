@@ -5,15 +5,16 @@ import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import { clipped } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
+import { RELAY_FIELD, SENDMAIL_PROGRAM } from './lineShapes';
 import { LineSource, LogRecognizer, NOTHING, relayHost, syslogDate } from './recognizer';
 
-const PROGRAM = /(?:sendmail|sm-mta|sm-msp-queue)\[\d+\]: (\w+): /;
+const PROGRAM = SENDMAIL_PROGRAM;
 // A delivery line is "to=RECIPIENTS, FIELD, …, [dsn=X.Y.Z, ]stat=TEXT": the recipients end at the first ", ", and the
 // status is the first "stat=" that opens the rest or follows a ", ". In one pattern, two lazy runs side by side took
 // time in the cube of the line's length.
 const RECIPIENTS = /^to=(.*?), /s;
 const STAT = /(?:^|, )(?:dsn=(\d\.\d{1,3}\.\d{1,3}), )?stat=(.*)$/s;
-const RELAY = /, relay=([^,\s]+)/;
+const RELAY = RELAY_FIELD;
 const CHECK_RCPT = /^ruleset=check_rcpt, arg1=<?([^\s<>,]*)>?, relay=([^,]*), reject=(?:(\d{3})[ -])?(.*)$/;
 const UNKNOWN_USER = /^<([^\s<>]+)>\.\.\. (User unknown|No such user(?: here)?|Mailbox unavailable|Unknown user)$/i;
 
