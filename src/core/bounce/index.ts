@@ -16,8 +16,7 @@
 import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
 import { createClassifier, withVerdict } from './classify';
-import { CompressedDataError } from './gunzip';
-import { BounceInput, ContentKind, ExtractionCancelled, ProblemReporter, SkippedInput, inputContent, linesOf, openInputs } from './input';
+import { BounceInput, ContentKind, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
@@ -89,24 +88,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       aggregator.add(classified);
     }
   };
-  let rawBytes = 0;
-  for await (const input of openInputs(inputs, problem, options)) {
-    if (options.signal?.aborted) throw new ExtractionCancelled();
-    summary.files++;
-    const countRaw = (count: number) => { rawBytes += count; options.onProgress?.(rawBytes); };
-    let content;
-    try {
-      content = await inputContent(input, countRaw, problem);
-      if (content) await scan(input.name, content.kind, content.chunks, summary, take, problem, options.signal);
-    } catch (error) {
-      if (error instanceof ExtractionCancelled) throw error;
-      problem(input.name, error instanceof CompressedDataError
-        ? `read error: truncated or corrupt compressed data (${error.message}); the lines before it were scanned`
-        : `read error: ${(error as Error).message}`, true);
-    } finally {
-      await content?.chunks.return?.();
-    }
-  }
+  summary.files = await readContents(inputs, problem, options, (name, content) => scan(name, content.kind, content.chunks, summary, take, problem, options.signal));
   summary.laterDelivered = aggregator.laterDelivered();
   const records = aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
   return { records, summary };

@@ -3,7 +3,7 @@
 import { BigIntStats, createReadStream, promises as fs, lstatSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { gunzipMembers } from './gunzip';
+import { CompressedDataError, gunzipMembers } from './gunzip';
 
 /** Something to extract from: a path (file or directory), a stream, or text already in memory (an editor). */
 export type BounceInput =
@@ -275,7 +275,45 @@ export async function inputContent(input: OpenedInput, onRawBytes: (count: numbe
   return { kind, chunks };
 }
 
-const MAX_LINE_BYTES = 4 << 20;
+/** How a run of reading goes: where it walks, when it stops, what it tells of its progress. */
+export interface ReadOptions extends WalkOptions {
+  readonly signal?: AbortSignal;
+  /** Raw (compressed) bytes read so far, called per chunk. */
+  readonly onProgress?: (rawBytes: number) => void;
+}
+
+/**
+ * Opens every input (folders walked), decompresses and sniffs each and hands its content to `read`, one input at a
+ * time; returns how many inputs were opened. A read error or damaged compressed data is reported as a problem of
+ * that input after the part before it was read; cancellation is thrown as ExtractionCancelled.
+ */
+export async function readContents(
+  inputs: readonly BounceInput[], problem: ProblemReporter, options: ReadOptions, read: (name: string, content: InputContent) => Promise<void>,
+): Promise<number> {
+  let files = 0;
+  let rawBytes = 0;
+  for await (const input of openInputs(inputs, problem, options)) {
+    if (options.signal?.aborted) throw new ExtractionCancelled();
+    files++;
+    const countRaw = (count: number) => { rawBytes += count; options.onProgress?.(rawBytes); };
+    let content;
+    try {
+      content = await inputContent(input, countRaw, problem);
+      if (content) await read(input.name, content);
+    } catch (error) {
+      if (error instanceof ExtractionCancelled) throw error;
+      problem(input.name, error instanceof CompressedDataError
+        ? `read error: truncated or corrupt compressed data (${error.message}); the lines before it were scanned`
+        : `read error: ${(error as Error).message}`, true);
+    } finally {
+      await content?.chunks.return?.();
+    }
+  }
+  return files;
+}
+
+/** A "line" longer than this is passed on in pieces of this size, each with the line's number. */
+export const MAX_LINE_BYTES = 4 << 20;
 
 const HEADER_LINE = /^[A-Za-z][!-9;-~]*:/;
 
@@ -297,7 +335,7 @@ export interface LineBatch {
 }
 
 /** How many bytes at the start are whole UTF-8 characters: a character cut at the end is left out. */
-function wholeUtf8Length(bytes: Buffer): number {
+export function wholeUtf8Length(bytes: Buffer): number {
   for (let back = 1; back <= Math.min(4, bytes.length); back++) {
     const byte = bytes[bytes.length - back];
     if ((byte & 0xc0) === 0x80) continue;
@@ -309,6 +347,12 @@ function wholeUtf8Length(bytes: Buffer): number {
 
 const LINE_SEPARATOR = /[\u2028\u2029]/;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/** Log text of UTF-8 bytes [start, end): U+2028 and U+2029 read as spaces, as linesOf reads them. */
+export function decodeLogText(bytes: Buffer, start: number, end: number): string {
+  const text = bytes.toString('utf8', start, end);
+  return LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
+}
 
 /**
  * Splits chunks into lines on LF, CRLF or bare CR. Each chunk is decoded only up to its last line break, so a
@@ -329,10 +373,7 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>, encoding: 'utf8' |
     return joined;
   };
   let skipLeadingLf = false;
-  const decode = (bytes: Buffer, start: number, end: number) => {
-    const text = bytes.toString(encoding, start, end);
-    return encoding === 'utf8' && LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
-  };
+  const decode = (bytes: Buffer, start: number, end: number) => (encoding === 'utf8' ? decodeLogText(bytes, start, end) : bytes.toString(encoding, start, end));
   // Most logs have no CR at all: a plain split is several times faster than the regex.
   const split = (text: string) => (text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n'));
   for await (const chunk of chunks) {
