@@ -5,6 +5,7 @@ import { extractCommand } from './extract';
 import { reportCommand } from './report';
 import { mxCommand } from './mx';
 import { probeCommand } from './probe';
+import { traceCommand } from './trace';
 import { watchWriteErrors } from './output';
 
 /** Subcommands, in the order `--help` lists them. */
@@ -12,6 +13,7 @@ const COMMANDS: readonly CliCommand[] = [
   explainCommand,
   extractCommand,
   reportCommand,
+  traceCommand,
   mxCommand,
   probeCommand,
 ];

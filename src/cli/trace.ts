@@ -1,0 +1,72 @@
+// `smtp-diag trace`: every line of the messages a queue ID, a Message-ID or an address names, following hand-offs
+// to the IDs a content filter or a relay gave them, after a summary of each message.
+import { escapeUnsafe, escapeUnsafeInJson } from '../core/bounce/safeText';
+import type { BounceInput } from '../core/bounce';
+import { summaryLines, traceJson } from '../core/trace/format';
+import { traceMessages } from '../core/trace/trace';
+import { CliCommand, CliIo, EXIT } from './io';
+import { writePieces, writeProblems } from './output';
+
+const USAGE = `Usage: smtp-diag trace [--format text|json] [--follow] <queue-id|message-id|address> <file|dir|->...
+
+Prints every line of the messages the query names, in the order of the inputs, each after its file and line number,
+with a summary of each message first (sender, size, client, Message-ID, each recipient's outcome with the verdict
+of the bounce table, delay, first and last time, next hop). The query is a Postfix or Sendmail queue ID, an Exim
+message ID, a Message-ID (<id@host>) or an address (every message from or to it). A message handed to a content
+filter or relay that queued it under a new ID ("queued as NEWID", Exim's C="250 OK id=NEWID") is followed under
+that ID, and so are messages with the same Message-ID. Reads Postfix, Exim and Sendmail logs, .gz too, folders
+recursively, stdin when the input is "-" or none.
+  --format F   text (default) or json
+  --follow     enter symlinked folders met in a folder
+Exit status: 0 a message was found, 1 none was found or some input could not be read, 2 bad usage.`;
+
+const FORMATS = ['text', 'json'] as const;
+type TraceFormat = typeof FORMATS[number];
+
+function parseArgs(args: readonly string[], io: CliIo): { query: string; inputs: BounceInput[]; format: TraceFormat; follow: boolean } | string {
+  let format: TraceFormat = 'text';
+  let follow = false;
+  let query: string | undefined;
+  const inputs: BounceInput[] = [];
+  const stdin = () => ({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg.includes('=') ? arg.slice(9) : args[++index];
+      if (!FORMATS.includes(value as TraceFormat)) return `unknown format "${value ?? ''}"`;
+      format = value as TraceFormat;
+    } else if (arg === '--follow') follow = true;
+    else if (arg === '-' && query !== undefined) inputs.push(stdin());
+    else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
+    else if (query === undefined) query = arg;
+    else inputs.push({ path: arg });
+  }
+  if (query === undefined || query.trim() === '') return 'a queue ID, Message-ID or address to trace is needed';
+  if (inputs.length === 0) inputs.push(stdin());
+  return { query, inputs, format, follow };
+}
+
+export const traceCommand: CliCommand = {
+  name: 'trace',
+  summary: 'Every line of one message (queue ID, Message-ID or address), following hand-offs',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(args, io);
+    if (typeof parsed === 'string') {
+      io.stderr.write(`smtp-diag trace: ${parsed}\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    const result = await traceMessages(parsed.query, parsed.inputs, { followSymlinks: parsed.follow });
+    if (parsed.format === 'json') {
+      await writePieces(io.stdout, [`${escapeUnsafeInJson(JSON.stringify(traceJson(result), null, 2))}\n`]);
+    } else if (result.messages.length) {
+      const lines = result.lines.map((line) => `${escapeUnsafe(`${line.file}:${line.line}: ${line.text ?? ''}`)}\n`);
+      await writePieces(io.stdout, [...summaryLines(result.messages).map((line) => `${escapeUnsafe(line)}\n`), '\n', ...lines]);
+    }
+    writeProblems(io.stderr, 'trace', result.problems);
+    if (result.omittedLines) io.stderr.write(`smtp-diag trace: ${result.omittedLines} more lines of these messages were not kept (at most 10,000 lines and 1 MB of text a message)\n`);
+    if (!result.complete) io.stderr.write('smtp-diag trace: the chain of hand-offs is longer than was followed; the last IDs were not searched for\n');
+    if (!result.messages.length) io.stderr.write(`smtp-diag trace: no message matches "${escapeUnsafe(parsed.query)}"\n`);
+    return result.messages.length && !result.problems.some((problem) => problem.unreadable) ? EXIT.ok : EXIT.inputError;
+  },
+};

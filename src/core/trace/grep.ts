@@ -1,0 +1,105 @@
+// The lines of an input that hold one of a few strings, found in the bytes as grep finds them: only those lines are
+// decoded. A trace reads a whole log for the handful of lines of one message; decoding and splitting every line took
+// most of its time. Lines are numbered as linesOf (src/core/bounce/input.ts) numbers them: LF, CRLF and a bare CR
+// end a line, and a line longer than MAX_LINE_BYTES comes in pieces that keep its number.
+import { decodeLogText, ExtractionCancelled, MAX_LINE_BYTES, wholeUtf8Length } from '../bounce/input';
+
+export interface FoundLine {
+  readonly text: string;
+  /** 1-based. */
+  readonly line: number;
+}
+
+const LF = 10;
+const CR = 13;
+
+/** Line ends in bytes[from, to): LF, a CR not followed by LF (a CR ending the range counts: its LF, if any, is the
+ * next chunk's and is skipped there). */
+function countLineEnds(bytes: Buffer, from: number, to: number, hasCr: boolean): number {
+  let count = 0;
+  if (!hasCr) {
+    for (let at = bytes.indexOf(LF, from); at >= 0 && at < to; at = bytes.indexOf(LF, at + 1)) count++;
+    return count;
+  }
+  for (let at = from; at < to; at++) {
+    const byte = bytes[at];
+    if (byte === LF || (byte === CR && bytes[at + 1] !== LF)) count++;
+  }
+  return count;
+}
+
+/** Where the line holding `at` starts: after the last line end before it, not before `floor`. */
+function lineStart(bytes: Buffer, at: number, floor: number): number {
+  const end = Math.max(bytes.lastIndexOf(LF, at), bytes.lastIndexOf(CR, at));
+  return Math.max(end + 1, floor);
+}
+
+/** Where the line holding `at` ends (its line end's offset); `limit` when none comes before it. */
+function lineEnd(bytes: Buffer, at: number, limit: number): number {
+  const lf = bytes.indexOf(LF, at);
+  const cr = bytes.indexOf(CR, at);
+  const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+  return end < 0 || end > limit ? limit : end;
+}
+
+/**
+ * The lines of UTF-8 `chunks` that hold one of `needles` (in batches, one per chunk that had any). Each needle's next
+ * place is remembered, so a rare needle beside a frequent one is not searched for again from every hit.
+ */
+export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal): AsyncGenerator<FoundLine[]> {
+  // The start of the line that has no end yet, kept as the chunks it came in and joined once its end comes.
+  let carry: Buffer[] = [];
+  let carried = 0;
+  let line = 1;
+  let skipLeadingLf = false;
+  for await (const chunk of chunks) {
+    if (signal?.aborted) throw new ExtractionCancelled();
+    const fresh = skipLeadingLf && chunk[0] === LF ? chunk.subarray(1) : chunk;
+    skipLeadingLf = false;
+    const freshCut = Math.max(fresh.lastIndexOf(LF), fresh.lastIndexOf(CR));
+    if (freshCut < 0) {
+      carry.push(fresh);
+      carried += fresh.length;
+      if (carried <= MAX_LINE_BYTES) continue;
+      // A line this long comes in pieces, as linesOf gives it; a needle across two pieces is not found.
+      const piece = Buffer.concat(carry, carried);
+      const whole = wholeUtf8Length(piece);
+      if (needles.some((needle) => piece.subarray(0, whole).includes(needle))) yield [{ text: decodeLogText(piece, 0, whole), line }];
+      carry = [Buffer.from(piece.subarray(whole))];
+      carried = carry[0].length;
+      continue;
+    }
+    const bytes = carried ? Buffer.concat([...carry, fresh], carried + fresh.length) : fresh;
+    const cut = carried + freshCut;
+    carry = [];
+    carried = 0;
+    const hasCr = bytes.includes(CR);
+    const next = needles.map(() => -2);
+    const found: FoundLine[] = [];
+    // `position` is always a line start; `line` its number.
+    let position = 0;
+    for (;;) {
+      let hit = -1;
+      for (let index = 0; index < needles.length; index++) {
+        if (next[index] !== -1 && next[index] < position) next[index] = bytes.indexOf(needles[index], position);
+        if (next[index] >= 0 && next[index] < cut && (hit < 0 || next[index] < hit)) hit = next[index];
+      }
+      if (hit < 0) break;
+      const start = lineStart(bytes, hit, position);
+      const end = lineEnd(bytes, hit, cut);
+      line += countLineEnds(bytes, position, start, hasCr);
+      found.push({ text: decodeLogText(bytes, start, end), line });
+      position = bytes[end] === CR && bytes[end + 1] === LF ? end + 2 : end + 1;
+      line++;
+      if (position > cut) break;
+    }
+    if (position <= cut) line += countLineEnds(bytes, position, cut + 1, hasCr);
+    if (found.length) yield found;
+    if (cut + 1 < bytes.length) {
+      carry = [Buffer.from(bytes.subarray(cut + 1))];
+      carried = carry[0].length;
+    } else if (bytes[cut] === CR) skipLeadingLf = true;
+  }
+  const last = Buffer.concat(carry, carried);
+  if (last.length && needles.some((needle) => last.includes(needle))) yield [{ text: decodeLogText(last, 0, last.length), line }];
+}
