@@ -14,6 +14,9 @@ import { createLogParser } from '../../src/core/bounce/logs';
 import { parseBounceMessage } from '../../src/core/bounce/message';
 import { BounceReport } from '../../src/core/bounce/report';
 import type { BounceEvent } from '../../src/core/bounce/types';
+import { linesHolding } from '../../src/core/trace/grep';
+import { parseTraceLine } from '../../src/core/trace/line';
+import { Readable } from 'node:stream';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -103,6 +106,12 @@ describe('hostile input: time linear in the length', function () {
   it('OpenSMTPD: "smtpd[1]: x mta delivery evpid=1 to=<a> " repeated', () => assertLinear((n) => logLine(SYSLOG + repeated('smtpd[1]: x mta delivery evpid=1 to=<a> ', n)), 10_000));
   it('OpenSMTPD: "to=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}smtpd[1]: x mta delivery evpid=1 ${repeated('to=<', n)}`), 40_000));
   it('Courier: "from=<," repeated among the fields', () => assertLinear((n) => logLine(`courieresmtpd[1]: error,relay=x,${repeated('from=<,', n)}`), 40_000));
+  it('trace: a run of long-queue-ID letters with "z" among them, never followed by ": "', () => assertLinear((n) => () => parseTraceLine(`${SYSLOG}postfix/qmgr[1]: ${repeated('Bz', n)}`), 80_000));
+  it('trace: a delivery line of "queued as " and " id=" repeated', () => assertLinear((n) => () => parseTraceLine(`${SYSLOG}postfix/smtp[1]: 3F2A11C0B7: to=<a@b.example>, status=sent (${repeated('queued as  id=', n)})`), 40_000));
+  it('trace: an Exim arrival of " H=" and " S=" repeated', () => assertLinear((n) => () => parseTraceLine(`2025-01-01 00:00:00 1tAbCd-0001Xy-9Z <= a@b.example${repeated(' H= S= id=<', n)}`), 40_000));
+  it('trace: the line search on one line of "4C1D2E3F4" repeated, looking for "4C1D2E3F4A"', () => assertLinear((n) => async () => {
+    for await (const batch of linesHolding(Readable.from([Buffer.from(`${repeated('4C1D2E3F4', n)}\n`)]), [Buffer.from('4C1D2E3F4A')])) void batch;
+  }, 400_000));
   it('transcript lines: "RCPT TO:<" repeated', () => assertLinear((n) => logLine(repeated('RCPT TO:<', n)), 40_000));
   it('classifier: "client host [" repeated', () => assertLinear((n) => () => classify(failure(repeated('client host [', n))), 40_000));
   it('report: a remote host of "[" repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x', { remoteMta: `host ${'['.repeat(n)}` }), type: 'hard', reason: 'other', rule: 'class' }), 20_000));

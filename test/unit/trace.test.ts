@@ -1,0 +1,237 @@
+// Message tracing: the index of lines per message, hand-offs, Message-ID and address queries, the byte-level line
+// search, and the CLI command, on the fixture logs of the test workspace (also used by the editor's tests).
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { linesOf } from '../../src/core/bounce/input';
+import { linesHolding } from '../../src/core/trace/grep';
+import { MessageIndex, parseTraceLine } from '../../src/core/trace';
+import { traceCard } from '../../src/core/trace/format';
+import { traceMessages } from '../../src/core/trace/trace';
+import { runCliCaptured } from '../helpers/runCliCaptured';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'trace');
+const fixture = (name: string) => join(FIXTURES, name);
+const POSTFIX = fixture('postfix-amavis.log');
+const EXIM = fixture('exim.log');
+const SENDMAIL = fixture('sendmail.log');
+
+async function traced(query: string, file: string) {
+  const result = await traceMessages(query, [{ path: file }]);
+  return { result, ids: result.messages.map((message) => message.id), lines: result.lines.map((line) => line.line) };
+}
+
+/** The numbers of the fixture's lines that hold any of `ids`' own lines (the ID after the program tag). */
+function linesOfIds(file: string, ids: readonly string[]): number[] {
+  return readFileSync(file, 'utf8').split('\n').flatMap((text, index) => (ids.includes(parseTraceLine(text)?.id ?? '') ? [index + 1] : []));
+}
+
+describe('message trace: Postfix with an amavis hand-off', () => {
+  const chain = ['4C1D2E3F4A', '7E8F9A0B1C'];
+  const expected = linesOfIds(POSTFIX, chain);
+
+  it('follows a queue ID through the content filter to the ID it was queued under', async () => {
+    const { ids, lines, result } = await traced('4C1D2E3F4A', POSTFIX);
+    assert.deepEqual(ids, chain);
+    assert.deepEqual(lines, expected);
+    assert.deepEqual(lines, [2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 25, 26, 27, 28, 29]);
+    assert.ok(result.complete);
+    assert.equal(result.lines[0].text, readFileSync(POSTFIX, 'utf8').split('\n')[1]);
+  });
+
+  it('follows the filter\'s ID back to the message that was handed off', async () => {
+    assert.deepEqual((await traced('7E8F9A0B1C', POSTFIX)).lines, expected);
+  });
+
+  it('finds the same messages by their Message-ID, with or without brackets or the field name', async () => {
+    for (const query of ['<20250303100001.1234@sender.example>', '20250303100001.1234@sender.example', 'message-id=<20250303100001.1234@sender.example>']) {
+      assert.deepEqual((await traced(query, POSTFIX)).lines, expected, query);
+    }
+  });
+
+  it('finds every message to or from an address', async () => {
+    assert.deepEqual((await traced('bob@example.net', POSTFIX)).lines, expected);
+    assert.deepEqual((await traced('news@sender.example', POSTFIX)).lines, expected);
+    assert.deepEqual((await traced('dave@example.com', POSTFIX)).lines, [19, 20, 21, 22, 23]);
+  });
+
+  it('summarises each message: entry, sender, size, client, next hop and each recipient\'s outcome with its verdict', async () => {
+    const [first, second] = (await traced('4C1D2E3F4A', POSTFIX)).result.messages;
+    assert.equal(first.entry?.line, 2);
+    assert.deepEqual([first.sender, first.size, first.client, first.messageId], ['news@sender.example', 4821, 'mail.sender.example[192.0.2.10]', '20250303100001.1234@sender.example']);
+    assert.deepEqual(first.handedOffTo, ['7E8F9A0B1C']);
+    assert.deepEqual(second.handedOffFrom, ['4C1D2E3F4A']);
+    assert.equal(second.entry?.line, 7);
+    assert.deepEqual([second.firstDate, second.lastDate, second.delay], ['Mar  3 10:00:04', 'Mar  3 10:15:10', '906']);
+    const outcomes = [...second.recipients.values()].map((recipient) => [recipient.address, recipient.outcome, recipient.deferrals, recipient.type]);
+    assert.deepEqual(outcomes, [
+      ['alice@example.com', 'delivered', 0, 'none'],
+      ['bob@example.net', 'failed', 0, 'hard'],
+      ['carol@example.org', 'delivered', 2, 'none'],
+    ]);
+    assert.equal(second.recipients.get('bob@example.net')?.status, '5.1.1');
+  });
+
+  it('is the same from stdin, from a .gz file and when the file is read in pieces of 7 bytes', async () => {
+    const text = readFileSync(POSTFIX);
+    const expectedText = (await traced('4C1D2E3F4A', POSTFIX)).result.lines.map((line) => line.text);
+    const stream = Readable.from(Array.from({ length: Math.ceil(text.length / 7) }, (_, i) => text.subarray(i * 7, i * 7 + 7)));
+    for (const input of [{ name: 'stdin', stream }, { name: 'gz', stream: Readable.from([gzipSync(text)]) }]) {
+      const result = await traceMessages('4C1D2E3F4A', [input]);
+      assert.deepEqual(result.lines.map((line) => line.text), expectedText, input.name);
+      assert.ok(result.lines.every((line) => line.file === input.name));
+    }
+  });
+
+  it('finds nothing for an ID the log does not have, and says so through an empty result', async () => {
+    const { ids, lines } = await traced('ABCDEF1234', POSTFIX);
+    assert.deepEqual([ids, lines], [[], []]);
+  });
+});
+
+describe('message trace: Exim with an id= hand-off', () => {
+  const expected = [1, 2, 3, 4, 5, 6, 7, 9];
+
+  it('follows a message ID to the ID the filter\'s "250 OK id=" gave, and not into the bounce it caused', async () => {
+    const { ids, lines } = await traced('1tAbCd-0001Xy-9Z', EXIM);
+    assert.deepEqual(ids, ['1tAbCd-0001Xy-9Z', '1tAbCe-0001Xz-AB']);
+    assert.deepEqual(lines, expected);
+  });
+
+  it('finds the messages by Message-ID (Exim\'s id=) and by address', async () => {
+    assert.deepEqual((await traced('<20250303100001.5678@sender.example>', EXIM)).lines, expected);
+    assert.deepEqual((await traced('bob@example.net', EXIM)).lines, expected);
+    assert.deepEqual((await traced('dave@example.com', EXIM)).lines, [12, 13, 14]);
+  });
+
+  it('reads the arrival line and the failure', async () => {
+    const [first, second] = (await traced('1tAbCd-0001Xy-9Z', EXIM)).result.messages;
+    assert.deepEqual([first.entry?.line, first.sender, first.size, first.messageId], [1, 'news@sender.example', 4821, '20250303100001.5678@sender.example']);
+    const bob = second.recipients.get('bob@example.net');
+    assert.deepEqual([bob?.outcome, bob?.status, bob?.type, bob?.reason], ['failed', '5.1.1', 'hard', 'user-unknown']);
+  });
+});
+
+describe('message trace: Sendmail', () => {
+  it('finds a queue ID\'s lines, by ID, Message-ID and address', async () => {
+    assert.deepEqual((await traced('523A1b2C003001', SENDMAIL)).lines, [1, 2, 3, 4]);
+    assert.deepEqual((await traced('<20250303100001.9abc@sender.example>', SENDMAIL)).lines, [1, 2, 3, 4]);
+    assert.deepEqual((await traced('other@other.example', SENDMAIL)).lines, [6, 7]);
+  });
+
+  it('reads the from= line and each recipient\'s outcome', async () => {
+    const [message] = (await traced('523A1b2C003001', SENDMAIL)).result.messages;
+    assert.deepEqual([message.entry?.line, message.size, message.messageId, message.client], [1, 4821, '20250303100001.9abc@sender.example', 'mail.sender.example']);
+    assert.deepEqual([...message.recipients.values()].map((recipient) => [recipient.address, recipient.outcome, recipient.type]), [
+      ['alice@example.com', 'delivered', 'none'], ['bob@example.net', 'failed', 'hard'],
+    ]);
+  });
+});
+
+describe('message trace: line shapes', () => {
+  it('reads short and long Postfix queue IDs and nothing that is not one', () => {
+    assert.equal(parseTraceLine('Mar  3 10:00:02 mx postfix/qmgr[1]: 4BqJbh0ZrSz9sWF: removed')?.id, '4BqJbh0ZrSz9sWF');
+    assert.equal(parseTraceLine('Mar  3 10:00:02 mx postfix/qmgr[1]: 3F2A11C0B7: removed')?.id, '3F2A11C0B7');
+    assert.equal(parseTraceLine('Mar  3 10:00:02 mx postfix/smtpd[1]: warning: hostname does not resolve'), undefined);
+    assert.equal(parseTraceLine('Mar  3 10:00:02 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from x'), undefined);
+  });
+
+  it('gives the columns of the ID, the Message-ID and the hand-off', () => {
+    const text = 'Mar  3 10:00:04 mx1 postfix/smtp[2104]: 4C1D2E3F4A: to=<a@b.example>, relay=127.0.0.1[127.0.0.1]:10024, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 7E8F9A0B1C)';
+    const line = parseTraceLine(text)!;
+    assert.equal(text.slice(line.idStart, line.idStart + line.id.length), '4C1D2E3F4A');
+    assert.equal(text.slice(line.handOffStart, line.handOffStart! + 10), '7E8F9A0B1C');
+    const cleanup = 'Mar  3 10:00:04 mx1 postfix/cleanup[1]: 7E8F9A0B1C: message-id=<x.1@y.example>';
+    const parsed = parseTraceLine(cleanup)!;
+    assert.equal(cleanup.slice(parsed.messageIdStart, parsed.messageIdStart! + parsed.messageId!.length), 'x.1@y.example');
+  });
+
+  it('builds the same index from every line as the trace builds from the lines it searched', async () => {
+    const index = new MessageIndex();
+    index.startInput(POSTFIX);
+    readFileSync(POSTFIX, 'utf8').split('\n').forEach((text, at) => index.add(text, at + 1));
+    assert.deepEqual(index.resolve('4C1D2E3F4A').flatMap((message) => message.lines.map((line) => line.line)).sort((a, b) => a - b), (await traced('4C1D2E3F4A', POSTFIX)).lines);
+  });
+
+  it('escapes the log\'s text in the hover card', () => {
+    const index = new MessageIndex();
+    index.startInput('x');
+    index.add('Mar  3 10:00:02 mx postfix/qmgr[1]: 3F2A11C0B7: from=<[a](command:evil)@x.example>, size=1, nrcpt=1 (queue active)', 1);
+    index.add('Mar  3 10:00:03 mx postfix/smtp[2]: 3F2A11C0B7: to=<b@x.example>, relay=x[192.0.2.1]:25, dsn=5.1.1, status=bounced (host x said: 550 5.1.1 <b@x.example> *unknown* <img src=x>)', 2);
+    const card = traceCard(index.resolve('3F2A11C0B7'));
+    assert.ok(!card.includes('[a](command:evil)'), card);
+    assert.ok(!card.includes('<img'), card);
+    assert.match(card, /b@x\.example: \*\*bounced 5\.1\.1 550 \(hard, user-unknown\)\*\*/);
+  });
+});
+
+describe('message trace: the byte-level line search', () => {
+  /** The lines holding `needle`, as linesOf splits and numbers them. */
+  async function expectedLines(bytes: Buffer, needle: string) {
+    const found: { text: string; line: number }[] = [];
+    let line = 0;
+    let continued = false;
+    for await (const batch of linesOf(Readable.from([bytes]), 'utf8')) {
+      batch.lines.forEach((text, at) => {
+        if (at > 0 || !continued) line++;
+        if (text.includes(needle)) found.push({ text, line });
+      });
+      continued = batch.continued;
+    }
+    return found;
+  }
+
+  async function searched(bytes: Buffer, needle: string, piece: number) {
+    const chunks = Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, i * piece + piece));
+    const found: { text: string; line: number }[] = [];
+    for await (const batch of linesHolding(Readable.from(chunks), [Buffer.from(needle)])) found.push(...batch);
+    return found;
+  }
+
+  it('numbers lines as linesOf does, with LF, CRLF and bare CR, a CRLF cut between chunks, and no final line end', async () => {
+    const text = Buffer.from('a X1\r\nb\rc X1\n\nd\r\r\ne X1\r\nf X1');
+    for (const piece of [1, 2, 3, 5, 64]) assert.deepEqual(await searched(text, 'X1', piece), await expectedLines(text, 'X1'), `pieces of ${piece}`);
+  });
+
+  it('finds a needle cut between two chunks and a line that holds it twice once', async () => {
+    const text = Buffer.from('one\ntwo NEEDLE NEEDLE\nthree\nNEEDLE');
+    for (const piece of [1, 4, 7]) assert.deepEqual((await searched(text, 'NEEDLE', piece)).map((found) => found.line), [2, 4]);
+  });
+
+  it('keeps UTF-8 characters whole across chunks', async () => {
+    const text = Buffer.from('ü X1 ü\nß\n€ X1 €\n');
+    for (const piece of [1, 2, 3]) assert.deepEqual(await searched(text, 'X1', piece), await expectedLines(text, 'X1'));
+  });
+});
+
+describe('smtp-diag trace', () => {
+  it('prints the summary, then every line of the chain with its file and line number', async () => {
+    const { code, stdout } = await runCliCaptured(['trace', '4C1D2E3F4A', POSTFIX]);
+    assert.equal(code, 0);
+    const [summary, lines] = stdout.split('\n\n');
+    assert.match(summary, /^Postfix message 4C1D2E3F4A \(entered at .*postfix-amavis\.log:2\)/);
+    assert.match(summary, /bob@example\.net: bounced 5\.1\.1 550 \(hard, user-unknown\) via mx\.example\.net/);
+    assert.match(summary, /carol@example\.org: delivered after 2 deferrals/);
+    const numbers = lines.trim().split('\n').map((line) => Number(/\.log:(\d+): /.exec(line)?.[1]));
+    assert.deepEqual(numbers, [2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 25, 26, 27, 28, 29]);
+  });
+
+  it('reads stdin and prints JSON', async () => {
+    const { code, stdout } = await runCliCaptured(['trace', '--format', 'json', 'dave@example.com', '-'], readFileSync(EXIM, 'utf8'));
+    assert.equal(code, 0);
+    const json = JSON.parse(stdout);
+    assert.deepEqual(json.messages.map((message: { id: string }) => message.id), ['1tAbDa-0002AA-EF']);
+    assert.deepEqual(json.lines.map((line: { file: string; line: number }) => `${line.file}:${line.line}`), ['stdin:12', 'stdin:13', 'stdin:14']);
+    assert.equal(json.messages[0].recipients[0].outcome, 'delivered');
+  });
+
+  it('exits 1 when nothing matches and 2 without a query', async () => {
+    const none = await runCliCaptured(['trace', 'nobody@nowhere.example', SENDMAIL]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no message matches/);
+    assert.equal((await runCliCaptured(['trace'])).code, 2);
+    assert.equal((await runCliCaptured(['trace', '--format', 'csv', 'x'])).code, 2);
+  });
+});
