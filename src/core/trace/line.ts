@@ -88,6 +88,16 @@ function handOffIn(text: string, from: number): { id: string; start: number } | 
   return undefined;
 }
 
+/** A line's record with every field present (one object shape for all lines: the index reads millions of them). */
+function traceLine(mta: TraceMta, id: string, idStart: number, program: string, date: string | undefined): Writable<TraceLine> {
+  return {
+    mta, id, idStart, program, date, entry: false, sender: undefined, size: undefined, client: undefined, messageId: undefined,
+    messageIdStart: undefined, relay: undefined, delay: undefined, handOff: undefined, handOffStart: undefined, delivery: false,
+  };
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 function postfixLine(text: string): TraceLine | undefined {
   const tag = text.indexOf('postfix');
   if (tag < 0 || text.indexOf(']: ', tag) < 0) return undefined;
@@ -97,26 +107,31 @@ function postfixLine(text: string): TraceLine | undefined {
   const idStart = POSTFIX_QUEUE_ID.lastIndex - idMatch[0].length;
   const body = POSTFIX_QUEUE_ID.lastIndex;
   const agent = program[1];
-  const line = { mta: 'postfix' as const, id: idMatch[1], idStart, program: agent, date: syslogDate(text) };
-  if (text.startsWith('client=', body)) return { ...line, entry: agent === 'smtpd', client: upToComma(text, body + 7), delivery: false };
-  if (text.startsWith('uid=', body)) return { ...line, entry: true, sender: fieldAt(text, ' from=', body)?.value, delivery: false };
-  if (text.startsWith('message-id=', body)) {
+  const line = traceLine('postfix', idMatch[1], idStart, agent, syslogDate(text));
+  if (text.startsWith('client=', body)) {
+    line.entry = agent === 'smtpd';
+    line.client = upToComma(text, body + 7);
+  } else if (text.startsWith('uid=', body)) {
+    line.entry = true;
+    line.sender = fieldAt(text, ' from=', body)?.value;
+  } else if (text.startsWith('message-id=', body)) {
     const messageId = fieldAt(text, 'message-id=', body);
-    return { ...line, entry: false, messageId: messageId?.value, messageIdStart: messageId?.start, delivery: false };
-  }
-  if (text.startsWith('from=', body)) {
-    return { ...line, entry: false, sender: fieldAt(text, 'from=', body)?.value, size: numberAfter(text, ', size=', body), delivery: false };
-  }
-  if (text.startsWith('to=', body)) {
+    line.messageId = messageId?.value;
+    line.messageIdStart = messageId?.start;
+  } else if (text.startsWith('from=', body)) {
+    line.sender = fieldAt(text, 'from=', body)?.value;
+    line.size = numberAfter(text, ', size=', body);
+  } else if (text.startsWith('to=', body)) {
     const relay = RELAY_FIELD.exec(text.slice(body, body + 2 * FIELD_CHARS))?.[1];
     const status = text.indexOf(', status=sent', body);
     const handOff = status < 0 ? undefined : handOffIn(text, status);
-    return {
-      ...line, entry: false, relay: relay === 'none' ? undefined : relay, delay: delayAfter(text, body),
-      handOff: handOff?.id, handOffStart: handOff?.start, delivery: true,
-    };
+    line.delivery = true;
+    line.relay = relay === 'none' ? undefined : relay;
+    line.delay = delayAfter(text, body);
+    line.handOff = handOff?.id;
+    line.handOffStart = handOff?.start;
   }
-  return { ...line, entry: false, delivery: false };
+  return line;
 }
 
 function eximLine(text: string): TraceLine | undefined {
@@ -124,20 +139,26 @@ function eximLine(text: string): TraceLine | undefined {
   if (!message) return undefined;
   const { messageId: id, idStart, flag, rest } = message;
   const restStart = text.length - rest.length;
-  const line = { mta: 'exim' as const, id, idStart, program: 'exim', date: message.date ?? (message.syslog ? syslogDate(text) : undefined) };
+  const line = traceLine('exim', id, idStart, 'exim', message.date ?? (message.syslog ? syslogDate(text) : undefined));
   const host = () => EXIM_HOST.exec(` ${rest.slice(0, 2 * FIELD_CHARS)}`)?.[1];
   if (!flag && rest.startsWith('<= ')) {
     const messageId = fieldAt(text, ' id=', restStart);
-    return {
-      ...line, entry: true, sender: execAt(BARE_VALUE, rest, 3)?.[1], size: numberAfter(rest, ' S='), client: host(),
-      messageId: messageId?.value, messageIdStart: messageId?.start, delivery: false,
-    };
+    line.entry = true;
+    line.sender = execAt(BARE_VALUE, rest, 3)?.[1];
+    line.size = numberAfter(rest, ' S=');
+    line.client = host();
+    line.messageId = messageId?.value;
+    line.messageIdStart = messageId?.start;
+  } else if (flag) {
+    // The next hop's reply is in C="…" (log_selector +smtp_confirmation, on by default).
+    const confirmation = flag === '**' || flag === '==' ? -1 : text.indexOf(' C="', restStart);
+    const handOff = confirmation < 0 ? undefined : handOffIn(text, confirmation);
+    line.delivery = true;
+    line.relay = host();
+    line.handOff = handOff?.id;
+    line.handOffStart = handOff?.start;
   }
-  if (!flag) return { ...line, entry: false, delivery: false };
-  // The next hop's reply is in C="…" (log_selector +smtp_confirmation, on by default).
-  const confirmation = flag === '**' || flag === '==' ? -1 : text.indexOf(' C="', restStart);
-  const handOff = confirmation < 0 ? undefined : handOffIn(text, confirmation);
-  return { ...line, entry: false, relay: host(), handOff: handOff?.id, handOffStart: handOff?.start, delivery: true };
+  return line;
 }
 
 function sendmailLine(text: string): TraceLine | undefined {
@@ -147,24 +168,26 @@ function sendmailLine(text: string): TraceLine | undefined {
   const id = program[1];
   const idStart = program.index + program[0].length - id.length - 2;
   const body = program.index + program[0].length;
-  const line = { mta: 'sendmail' as const, id, idStart, program: 'sendmail', date: syslogDate(text) };
+  const line = traceLine('sendmail', id, idStart, 'sendmail', syslogDate(text));
   const fields = text.slice(body, body + 4 * FIELD_CHARS);
   if (text.startsWith('from=', body)) {
     const messageId = fieldAt(text, ', msgid=', body);
-    return {
-      ...line, entry: true, sender: fieldAt(text, 'from=', body)?.value, size: numberAfter(text, ', size=', body),
-      client: RELAY_FIELD.exec(fields)?.[1], messageId: messageId?.value, messageIdStart: messageId?.start, delivery: false,
-    };
-  }
-  if (text.startsWith('to=', body)) {
+    line.entry = true;
+    line.sender = fieldAt(text, 'from=', body)?.value;
+    line.size = numberAfter(text, ', size=', body);
+    line.client = RELAY_FIELD.exec(fields)?.[1];
+    line.messageId = messageId?.value;
+    line.messageIdStart = messageId?.start;
+  } else if (text.startsWith('to=', body)) {
     const stat = text.indexOf('stat=Sent', body);
     const handOff = stat < 0 ? undefined : handOffIn(text, stat);
-    return {
-      ...line, entry: false, relay: RELAY_FIELD.exec(fields)?.[1], delay: delayAfter(text, body),
-      handOff: handOff?.id, handOffStart: handOff?.start, delivery: true,
-    };
+    line.delivery = true;
+    line.relay = RELAY_FIELD.exec(fields)?.[1];
+    line.delay = delayAfter(text, body);
+    line.handOff = handOff?.id;
+    line.handOffStart = handOff?.start;
   }
-  return { ...line, entry: false, delivery: false };
+  return line;
 }
 
 /** The line as a line of one message of Postfix, Exim or Sendmail; undefined for any other line (connections,
