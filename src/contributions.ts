@@ -9,6 +9,8 @@ export const COMMANDS = {
   probeSmtp: 'smtpDiagnostics.probeSmtp',
   checkBouncedDomains: 'smtpDiagnostics.checkBouncedDomains',
   openCompressedLog: 'smtpDiagnostics.openCompressedLog',
+  traceMessage: 'smtpDiagnostics.traceMessage',
+  filterMailLog: 'smtpDiagnostics.filterMailLog',
 } as const;
 
 /** Custom editor view types, as contributed in package.json `contributes.customEditors`. */

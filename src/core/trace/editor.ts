@@ -35,8 +35,9 @@ export interface MessagesAt {
   readonly messages: MessageTrace[];
   /** Their lines, in order. */
   readonly lines: TracedLine[];
-  /** Where the first message entered (or its first line). */
+  /** Where the first message entered (or its first line), and that message's ID. */
   readonly entry: TracedLine;
+  readonly entryId: string;
 }
 
 /** The messages the query under the column names, with their lines and entry line; undefined when nothing is there. */
@@ -45,5 +46,5 @@ export function messageAt(index: MessageIndex, text: string, character: number):
   const messages = query ? index.resolve(query.query) : [];
   if (!query || messages.length === 0) return undefined;
   const lines = messages.flatMap((message) => message.lines).sort(compareLines);
-  return { ...query, messages, lines, entry: messages[0].entry ?? messages[0].lines[0] ?? lines[0] };
+  return { ...query, messages, lines, entry: messages[0].entry ?? messages[0].lines[0] ?? lines[0], entryId: messages[0].id };
 }
