@@ -10,6 +10,7 @@ import { linesHolding } from '../../src/core/trace/grep';
 import { MessageIndex, parseTraceLine } from '../../src/core/trace';
 import { traceCard } from '../../src/core/trace/format';
 import { traceMessages } from '../../src/core/trace/trace';
+import { filterLogLines, type LogFilter } from '../../src/core/trace/filter';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'trace');
@@ -233,5 +234,26 @@ describe('smtp-diag trace', () => {
     assert.match(none.stderr, /no message matches/);
     assert.equal((await runCliCaptured(['trace'])).code, 2);
     assert.equal((await runCliCaptured(['trace', '--format', 'csv', 'x'])).code, 2);
+  });
+});
+
+describe('filtering a mail log by the engine\'s verdicts', () => {
+  const MAILLOG = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'maillog');
+  const filtered = async (filter: LogFilter) => (await filterLogLines([{ path: MAILLOG }], filter)).lines.map((line) => line.line);
+  const numbersOf = (pattern: RegExp) => readFileSync(MAILLOG, 'utf8').split('\n').flatMap((line, index) => (pattern.test(line) ? [index + 1] : []));
+
+  it('keeps failures, hard bounces, deferrals, inbound rejects, one domain, one host, one code', async () => {
+    assert.deepEqual(await filtered({ kind: 'failures' }), numbersOf(/status=bounced/));
+    assert.deepEqual(await filtered({ kind: 'hard' }), numbersOf(/dsn=5\.(?:3\.2|1\.1), status=bounced/));
+    assert.deepEqual(await filtered({ kind: 'deferrals' }), numbersOf(/status=deferred/));
+    assert.deepEqual(await filtered({ kind: 'inbound-rejects' }), numbersOf(/NOQUEUE: reject/));
+    assert.deepEqual(await filtered({ kind: 'domain', value: 'Example.NET' }), numbersOf(/to=<[^>]*@example\.net>/));
+    assert.deepEqual(await filtered({ kind: 'remote-host', value: 'mx.example.net' }), numbersOf(/to=<[^>]*@example\.net>.*status=bounced/));
+    assert.deepEqual(await filtered({ kind: 'code', value: '5.3.2' }), numbersOf(/dsn=5\.3\.2/));
+  });
+
+  it('gives each line once with its text, whatever the number of recipients on it', async () => {
+    const result = await filterLogLines([{ path: SENDMAIL }], { kind: 'failures' });
+    assert.deepEqual(result.lines.map((line) => [line.line, line.text]), [[3, readFileSync(SENDMAIL, 'utf8').split('\n')[2]]]);
   });
 });

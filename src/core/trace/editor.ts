@@ -5,10 +5,11 @@ import type { BouncePolicy } from '../knowledge/types';
 import { compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
 import { parseTraceLine } from './line';
 
-/** The index of a document: every line, in order, as line 1, 2, … of `name`. No texts are kept (the document has
- * them). */
+/** The index of a document: every line, in order, as line 1, 2, … of `name`. No line texts are kept (the document
+ * has them). */
 export function buildDocumentIndex(lines: Iterable<string>, name = 'document', policy?: BouncePolicy): MessageIndex {
-  const index = new MessageIndex({ policy });
+  // The document keeps its lines while the index lives (it is dropped with the document).
+  const index = new MessageIndex({ policy, linesKept: true });
   index.startInput(name);
   let number = 0;
   for (const text of lines) index.add(text, ++number);

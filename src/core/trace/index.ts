@@ -88,9 +88,21 @@ export interface IndexOptions {
   readonly policy?: BouncePolicy;
   /** Whether to keep the text of a line of message `id` (the CLI prints them); no texts when absent. */
   readonly keepText?: (id: string) => boolean;
+  /**
+   * Whether the lines are standalone strings that the caller keeps anyway (an editor's document): then what the index
+   * keeps of them is not copied out. Lines cut from a read chunk must be copied, or each kept piece holds its chunk.
+   */
+  readonly linesKept?: boolean;
 }
 
 const addressKey = (address: string) => address.toLowerCase();
+
+/** Message IDs by a key (a Message-ID, an address, a next hop's ID): one ID as a string, more as a set. */
+type Links = Map<string, string | Set<string>>;
+const linked = (links: Links, key: string): Iterable<string> => {
+  const ids = links.get(key);
+  return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
+};
 
 /** A query as typed: "<id@host>", "message-id=<id@host>" and "msgid=<…>" name a Message-ID. */
 function bareQuery(query: string): string {
@@ -99,17 +111,20 @@ function bareQuery(query: string): string {
 
 export class MessageIndex {
   private readonly messages = new Map<string, MessageTrace>();
-  private readonly byMessageId = new Map<string, Set<string>>();
-  private readonly byAddress = new Map<string, Set<string>>();
+  private readonly byMessageId: Links = new Map();
+  private readonly byAddress: Links = new Map();
   /** The IDs that handed a message off, by the ID the next hop gave it. */
-  private readonly handOffOrigins = new Map<string, Set<string>>();
+  private readonly handOffOrigins: Links = new Map();
   private readonly classify: (event: BounceEvent) => ClassifiedEvent;
   private parse = createLogParser();
+  /** A text to keep: copied out of its chunk (detach.ts) unless the caller keeps the lines. */
+  private readonly own: (text: string) => string;
   private file = '';
   private input = -1;
 
   constructor(private readonly options: IndexOptions = {}) {
     this.classify = createClassifier(options.policy ?? DEFAULT_POLICY);
+    this.own = options.linesKept ? (text) => text : detach;
   }
 
   /** Lines added from now on come from this input (a file, a stream, a document), read in order. */
@@ -130,7 +145,7 @@ export class MessageIndex {
     if (!parsed) return undefined;
     const message = this.messageFor(parsed);
     const keep = this.options.keepText?.(parsed.id) ?? false;
-    const traced: TracedLine = { file: this.file, input: this.input, line, idStart: parsed.idStart, text: keep ? detach(text) : undefined };
+    const traced: TracedLine = { file: this.file, input: this.input, line, idStart: parsed.idStart, text: keep ? this.own(text) : undefined };
     if (message.lines.length < MAX_LINES_PER_MESSAGE && (!keep || message.textChars + text.length <= MAX_TEXT_PER_MESSAGE)) {
       message.lines.push(traced);
       if (keep) message.textChars += text.length;
@@ -146,11 +161,11 @@ export class MessageIndex {
     if (known) return known;
     if (this.messages.size >= MAX_MESSAGES) this.forgetOldest();
     const message: MessageTrace = {
-      id: detach(parsed.id), mta: parsed.mta, handedOffTo: [], handedOffFrom: [], recipients: new Map(), omittedRecipients: 0,
+      id: this.own(parsed.id), mta: parsed.mta, handedOffTo: [], handedOffFrom: [], recipients: new Map(), omittedRecipients: 0,
       lines: [], omittedLines: 0, textChars: 0,
     };
     this.messages.set(message.id, message);
-    message.handedOffFrom.push(...this.handOffOrigins.get(message.id) ?? []);
+    message.handedOffFrom.push(...linked(this.handOffOrigins, message.id));
     return message;
   }
 
@@ -160,14 +175,17 @@ export class MessageIndex {
     // The lookups keep the name; resolve() skips names whose message is gone.
   }
 
-  private link(map: Map<string, Set<string>>, key: string, id: string): void {
+  /** Links `key` to message `id`: most keys name one message, kept as a string; a set once a second one comes. */
+  private link(map: Links, key: string, id: string): void {
     const ids = map.get(key);
-    if (ids) ids.add(id);
-    else map.set(detach(key), new Set([id]));
+    if (ids === undefined) map.set(this.own(key), id);
+    else if (typeof ids === 'string') {
+      if (ids !== id) map.set(key, new Set([ids, id]));
+    } else ids.add(id);
   }
 
   private learn(message: MessageTrace, parsed: TraceLine): void {
-    const kept = (text: string | undefined) => (text === undefined ? undefined : detach(clipped(text, 1024)));
+    const kept = (text: string | undefined) => (text === undefined ? undefined : this.own(clipped(text, 1024)));
     if (parsed.date) {
       message.firstDate ??= kept(parsed.date);
       message.lastDate = kept(parsed.date);
@@ -186,7 +204,7 @@ export class MessageIndex {
     if (parsed.delay !== undefined) message.delay = kept(parsed.delay);
     if (parsed.relay !== undefined) message.nextHop = kept(parsed.relay);
     if (parsed.handOff && parsed.handOff !== message.id && !message.handedOffTo.includes(parsed.handOff)) {
-      message.handedOffTo.push(detach(parsed.handOff));
+      message.handedOffTo.push(this.own(parsed.handOff));
       this.link(this.handOffOrigins, parsed.handOff, message.id);
       // The new ID's first lines (the filter's re-injection) are often logged before the line that hands it off.
       const next = this.messages.get(parsed.handOff);
@@ -205,7 +223,7 @@ export class MessageIndex {
         return;
       }
       recipient = {
-        address: detach(event.address), outcome: event.outcome, deferrals: 0, type: classified.type, reason: classified.reason,
+        address: this.own(event.address), outcome: event.outcome, deferrals: 0, type: classified.type, reason: classified.reason,
         diagnostic: '', file: event.file, line: event.line,
       };
       message.recipients.set(recipient.address, recipient);
@@ -213,13 +231,13 @@ export class MessageIndex {
     }
     if (event.outcome === 'deferred') recipient.deferrals++;
     recipient.outcome = event.outcome;
-    recipient.status = event.status === undefined ? undefined : detach(event.status);
-    recipient.reply = event.reply === undefined ? undefined : detach(event.reply);
+    recipient.status = event.status === undefined ? undefined : this.own(event.status);
+    recipient.reply = event.reply === undefined ? undefined : this.own(event.reply);
     recipient.type = classified.type;
     recipient.reason = classified.reason;
-    recipient.diagnostic = detach(clipped(event.diagnostic, 1024));
+    recipient.diagnostic = this.own(clipped(event.diagnostic, 1024));
     const remote = event.remoteMta ?? relay;
-    recipient.remoteMta = remote === undefined ? undefined : detach(clipped(remote, 1024));
+    recipient.remoteMta = remote === undefined ? undefined : this.own(clipped(remote, 1024));
     recipient.file = event.file;
     recipient.line = event.line;
   }
@@ -237,9 +255,9 @@ export class MessageIndex {
     const bare = bareQuery(query);
     const start = new Set<string>();
     if (this.messages.has(bare)) start.add(bare);
-    for (const id of this.byMessageId.get(bare) ?? []) start.add(id);
+    for (const id of linked(this.byMessageId, bare)) start.add(id);
     const address = bare.includes('@') ? normalizeAddress(bare) : undefined;
-    for (const id of (address && this.byAddress.get(addressKey(address))) || []) start.add(id);
+    for (const id of address ? linked(this.byAddress, addressKey(address)) : []) start.add(id);
     return this.closure(start);
   }
 
@@ -253,7 +271,7 @@ export class MessageIndex {
       if (!message || found.has(id)) continue;
       found.set(id, message);
       waiting.push(...message.handedOffTo, ...message.handedOffFrom);
-      if (message.messageId) waiting.push(...this.byMessageId.get(message.messageId) ?? []);
+      if (message.messageId) waiting.push(...linked(this.byMessageId, message.messageId));
     }
     return [...found.values()].sort((a, b) => compareLines(a.lines[0], b.lines[0]));
   }
