@@ -56,7 +56,7 @@ try {
   const { buildDocumentIndex, messageAt } = require(join(work, 'editor.js'));
   const small = text.split('\n').slice(0, 100_000);
   let started = performance.now();
-  const index = buildDocumentIndex(small);
+  const index = await buildDocumentIndex(small);
   const buildMs = performance.now() - started;
   const positions = [];
   for (let at = 0; at < small.length && positions.length < 2000; at += 47) {

@@ -23,22 +23,25 @@ export const TRACE_LANGUAGES = ['smtp-log', 'log'] as const;
 /** Scheme of the trace documents. */
 export const TRACE_SCHEME = 'smtp-diagnostics-trace';
 
-/** Per open document, its index at one version. */
+/** Per open document, its index at one version (a promise: a big document's index is built in slices, and the
+ * requests that come meanwhile wait for the same one). */
 class DocumentIndexes implements vscode.Disposable {
-  private readonly indexes = new Map<string, { version: number; index: MessageIndex }>();
+  private readonly indexes = new Map<string, { version: number; index: Promise<MessageIndex | undefined> }>();
   private readonly watchers = vscode.Disposable.from(
     vscode.workspace.onDidCloseTextDocument((document) => this.indexes.delete(document.uri.toString())),
     // Rebuilt on the next request, not on every keystroke.
     vscode.workspace.onDidChangeTextDocument((event) => this.indexes.delete(event.document.uri.toString())),
   );
 
-  of(document: vscode.TextDocument): MessageIndex {
+  /** The document's index; undefined when the document changed while it was built. */
+  of(document: vscode.TextDocument): Promise<MessageIndex | undefined> {
     const key = document.uri.toString();
     const known = this.indexes.get(key);
     if (known && known.version === document.version) return known.index;
+    const version = document.version;
     const lines = function* () { for (let line = 0; line < document.lineCount; line++) yield document.lineAt(line).text; };
-    const index = buildDocumentIndex(lines(), key, currentBouncePolicy(document.uri));
-    this.indexes.set(key, { version: document.version, index });
+    const index = buildDocumentIndex(lines(), key, currentBouncePolicy(document.uri), () => document.version !== version || document.isClosed);
+    this.indexes.set(key, { version, index });
     return index;
   }
 
@@ -76,25 +79,29 @@ export function registerTraceMessage(): vscode.Disposable {
   const indexes = new DocumentIndexes();
   const documents = new LinkedDocuments(TRACE_SCHEME);
   const selector = TRACE_LANGUAGES.map((language) => ({ language }));
-  const found = (document: vscode.TextDocument, position: vscode.Position) => messageAt(indexes.of(document), document.lineAt(position.line).text, position.character);
+  const found = async (document: vscode.TextDocument, position: vscode.Position) => {
+    const text = document.lineAt(position.line).text;
+    // Only where an ID is: no index is built for a request anywhere else.
+    if (!queryAt(text, position.character)) return undefined;
+    const index = await indexes.of(document);
+    return index && messageAt(index, text, position.character);
+  };
 
   const references = vscode.languages.registerReferenceProvider(selector, {
-    provideReferences(document, position) {
-      const messages = found(document, position);
+    async provideReferences(document, position) {
+      const messages = await found(document, position);
       return messages ? locationsOf(document.uri, messages) : undefined;
     },
   });
   const definition = vscode.languages.registerDefinitionProvider(selector, {
-    provideDefinition(document, position) {
-      const messages = found(document, position);
+    async provideDefinition(document, position) {
+      const messages = await found(document, position);
       return messages ? new vscode.Location(document.uri, idRange(messages.entry, messages.entryId)) : undefined;
     },
   });
   const hover = vscode.languages.registerHoverProvider(selector, {
-    provideHover(document, position, token) {
-      // Only where an ID is: the index is not built for a hover anywhere else.
-      if (!queryAt(document.lineAt(position.line).text, position.character)) return undefined;
-      const messages = found(document, position);
+    async provideHover(document, position, token) {
+      const messages = await found(document, position);
       if (!messages || token.isCancellationRequested) return undefined;
       const markdown = new vscode.MarkdownString(traceCard(messages.messages, traceLink(messages.query)));
       // The card's text from the log is escaped; only our trace command may run from it, and HTML stays off.

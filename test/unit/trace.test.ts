@@ -9,6 +9,7 @@ import { linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
 import { MessageIndex, parseTraceLine } from '../../src/core/trace';
 import { traceCard } from '../../src/core/trace/format';
+import { buildDocumentIndex, messageAt } from '../../src/core/trace/editor';
 import { traceMessages } from '../../src/core/trace/trace';
 import { filterLogLines, type LogFilter } from '../../src/core/trace/filter';
 import { runCliCaptured } from '../helpers/runCliCaptured';
@@ -255,5 +256,21 @@ describe('filtering a mail log by the engine\'s verdicts', () => {
   it('gives each line once with its text, whatever the number of recipients on it', async () => {
     const result = await filterLogLines([{ path: SENDMAIL }], { kind: 'failures' });
     assert.deepEqual(result.lines.map((line) => [line.line, line.text]), [[3, readFileSync(SENDMAIL, 'utf8').split('\n')[2]]]);
+  });
+});
+
+describe('the editor\'s document index', () => {
+  it('answers for the ID, the hand-off or the Message-ID under the cursor, and gives up when the document changed', async () => {
+    const lines = readFileSync(POSTFIX, 'utf8').split('\n');
+    const index = (await buildDocumentIndex(lines))!;
+    const at = (line: number, needle: string) => messageAt(index, lines[line - 1], lines[line - 1].indexOf(needle) + 1);
+    for (const [line, needle] of [[2, '4C1D2E3F4A'], [10, '7E8F9A0B1C'], [3, '20250303100001']] as const) {
+      const found = at(line, needle);
+      assert.deepEqual(found?.lines.map((traced) => traced.line), [2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 25, 26, 27, 28, 29], `${needle} on ${line}`);
+      assert.deepEqual([found?.entry.line, found?.entryId], [2, '4C1D2E3F4A']);
+    }
+    assert.equal(messageAt(index, lines[0], 30), undefined);
+    const many = Array.from({ length: 50_000 }, () => lines[1]);
+    assert.equal(await buildDocumentIndex(many, 'changed', undefined, () => true), undefined);
   });
 });

@@ -5,14 +5,26 @@ import type { BouncePolicy } from '../knowledge/types';
 import { compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
 import { parseTraceLine } from './line';
 
-/** The index of a document: every line, in order, as line 1, 2, … of `name`. No line texts are kept (the document
- * has them). */
-export function buildDocumentIndex(lines: Iterable<string>, name = 'document', policy?: BouncePolicy): MessageIndex {
+/** Lines indexed between two yields to the event loop: about 10 ms of work, so that a big document's first request
+ * does not hold up the extension host. */
+const LINES_PER_SLICE = 20_000;
+
+/**
+ * The index of a document: every line, in order, as line 1, 2, … of `name`, built in slices; undefined when `stale`
+ * says the document changed meanwhile. No line texts are kept (the document has them).
+ */
+export async function buildDocumentIndex(lines: Iterable<string>, name = 'document', policy?: BouncePolicy, stale: () => boolean = () => false): Promise<MessageIndex | undefined> {
   // The document keeps its lines while the index lives (it is dropped with the document).
   const index = new MessageIndex({ policy, linesKept: true });
   index.startInput(name);
   let number = 0;
-  for (const text of lines) index.add(text, ++number);
+  for (const text of lines) {
+    index.add(text, ++number);
+    if (number % LINES_PER_SLICE === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stale()) return undefined;
+    }
+  }
   return index;
 }
 
