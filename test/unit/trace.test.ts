@@ -1,7 +1,8 @@
 // Message tracing: the index of lines per message, hand-offs, Message-ID and address queries, the byte-level line
 // search, and the CLI command, on the fixture logs of the test workspace (also used by the editor's tests).
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -188,7 +189,7 @@ describe('message trace: the byte-level line search', () => {
   async function searched(bytes: Buffer, needle: string, piece: number) {
     const chunks = Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, i * piece + piece));
     const found: { text: string; line: number }[] = [];
-    for await (const batch of linesHolding(Readable.from(chunks), [Buffer.from(needle)])) found.push(...batch);
+    for await (const batch of linesHolding(Readable.from(chunks), [Buffer.from(needle)])) found.push(...batch.lines);
     return found;
   }
 
@@ -272,5 +273,36 @@ describe('the editor\'s document index', () => {
     assert.equal(messageAt(index, lines[0], 30), undefined);
     const many = Array.from({ length: 50_000 }, () => lines[1]);
     assert.equal(await buildDocumentIndex(many, 'changed', undefined, () => true), undefined);
+  });
+});
+
+describe('message trace: IDs found on the way', () => {
+  /** The Postfix fixture with `filler` bytes of other lines after each of its lines, as one file over 64 KB (read in
+   * 64 KB chunks). */
+  function padded(filler: number): { path: string; lines: string[] } {
+    const fillerLines = (at: number) => Array.from({ length: Math.ceil(filler / 80) }, (_, i) => `Mar  3 10:00:00 mx1 postfix/anvil[9]: statistics: filler line ${at}.${i} xxxxxxxxxxxxxxxxxxxx`);
+    const lines = readFileSync(POSTFIX, 'utf8').split('\n').filter(Boolean).flatMap((line, at) => [line, ...fillerLines(at)]);
+    const file = join(mkdtempSync(join(tmpdir(), 'smtp-diag-trace-test-')), 'maillog');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return { path: file, lines };
+  }
+
+  it('finds the same lines whether the window before a new ID covers its first lines or not (a second reading then)', async () => {
+    const { path, lines } = padded(40_000);
+    try {
+      const expected = lines.flatMap((text, at) => (['4C1D2E3F4A', '7E8F9A0B1C'].includes(parseTraceLine(text)?.id ?? '') ? [at + 1] : []));
+      for (const query of ['4C1D2E3F4A', '7E8F9A0B1C', '<20250303100001.1234@sender.example>', 'carol@example.org']) {
+        const wide = await traceMessages(query, [{ path }]);
+        const narrow = await traceMessages(query, [{ path }], { windowBytes: 1 });
+        assert.deepEqual(wide.lines.map((line) => line.line), expected, `${query}, wide window`);
+        assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${query}, narrow window`);
+        assert.equal(wide.passes, 1, `${query}: one reading with the window`);
+        assert.ok(narrow.passes >= 2, `${query}: a second reading without it`);
+        // The times of the first and last line come out the same whichever order the lines were found in.
+        assert.deepEqual(narrow.messages.map((message) => [message.firstDate, message.lastDate]), wide.messages.map((message) => [message.firstDate, message.lastDate]));
+      }
+    } finally {
+      rmSync(join(path, '..'), { recursive: true, force: true });
+    }
   });
 });

@@ -42,29 +42,95 @@ function lineEnd(bytes: Buffer, at: number, limit: number): number {
   return end < 0 || end > limit ? limit : end;
 }
 
+/** A region of complete lines already searched, kept for needles added later. */
+interface Searched {
+  readonly bytes: Buffer;
+  /** The region is bytes[0, end): it ends with a line end. */
+  readonly end: number;
+  /** The number of its first line. */
+  readonly line: number;
+  readonly hasCr: boolean;
+}
+
 /**
- * The lines of UTF-8 `chunks` that hold one of `needles` (in batches, one per chunk that had any). Each needle's next
- * place is remembered, so a rare needle beside a frequent one is not searched for again from every hit.
+ * The lines of bytes[0, cut] (cut: the offset of a line end) that hold one of `needles`, the first numbered `line`;
+ * lines that hold one of `skip` are left out (they were given before). Each needle's next place is remembered, so a
+ * rare needle beside a frequent one is not searched for again from every hit. Returns the lines and the number of
+ * the line after the region.
  */
-export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal): AsyncGenerator<FoundLine[]> {
+function searchRegion(region: Searched, needles: readonly Buffer[], skip: readonly Buffer[] = []): { found: FoundLine[]; next: number } {
+  const { bytes, hasCr } = region;
+  const cut = region.end - 1;
+  const next = needles.map(() => -2);
+  const found: FoundLine[] = [];
+  let line = region.line;
+  // `position` is always a line start; `line` its number.
+  let position = 0;
+  for (;;) {
+    let hit = -1;
+    for (let index = 0; index < needles.length; index++) {
+      if (next[index] !== -1 && next[index] < position) next[index] = bytes.indexOf(needles[index], position);
+      if (next[index] >= 0 && next[index] < cut && (hit < 0 || next[index] < hit)) hit = next[index];
+    }
+    if (hit < 0) break;
+    const start = lineStart(bytes, hit, position);
+    const end = lineEnd(bytes, hit, cut);
+    line += countLineEnds(bytes, position, start, hasCr);
+    const holds = (needle: Buffer) => { const at = bytes.indexOf(needle, start); return at >= 0 && at < end; };
+    if (!skip.some(holds)) found.push({ text: decodeLogText(bytes, start, end), line });
+    position = bytes[end] === CR && bytes[end + 1] === LF ? end + 2 : end + 1;
+    line++;
+    if (position > cut) break;
+  }
+  if (position <= cut) line += countLineEnds(bytes, position, cut + 1, hasCr);
+  return { found, next: line };
+}
+
+/** What the search yields: lines holding a needle, in order, and whether the window still reaches the input's start. */
+export interface FoundBatch {
+  readonly lines: FoundLine[];
+  /** The window of recent bytes kept for needles added later covers the input from its first byte. */
+  readonly windowFromStart: boolean;
+}
+
+/**
+ * The lines of UTF-8 `chunks` that hold one of `needles`, in batches. The caller may add needles between batches: the
+ * last `windowBytes` already read are then searched for the new ones (their lines come first in the next batch, in
+ * order, without lines already given), and the rest of the input for all.
+ */
+export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal, windowBytes = 0): AsyncGenerator<FoundBatch> {
   // The start of the line that has no end yet, kept as the chunks it came in and joined once its end comes.
   let carry: Buffer[] = [];
   let carried = 0;
   let line = 1;
   let skipLeadingLf = false;
+  const window: Searched[] = [];
+  let windowSize = 0;
+  let windowFromStart = true;
+  let known = needles.length;
+  /** Lines of the window that hold needles added since the last batch. */
+  const earlier = (): FoundLine[] => {
+    if (needles.length === known) return [];
+    const added = needles.slice(known);
+    const old = needles.slice(0, known);
+    known = needles.length;
+    return window.flatMap((region) => searchRegion(region, added, old).found);
+  };
   for await (const chunk of chunks) {
     if (signal?.aborted) throw new ExtractionCancelled();
+    const before = earlier();
     const fresh = skipLeadingLf && chunk[0] === LF ? chunk.subarray(1) : chunk;
     skipLeadingLf = false;
     const freshCut = Math.max(fresh.lastIndexOf(LF), fresh.lastIndexOf(CR));
     if (freshCut < 0) {
       carry.push(fresh);
       carried += fresh.length;
+      if (before.length) yield { lines: before, windowFromStart };
       if (carried <= MAX_LINE_BYTES) continue;
       // A line this long comes in pieces, as linesOf gives it; a needle across two pieces is not found.
       const piece = Buffer.concat(carry, carried);
       const whole = wholeUtf8Length(piece);
-      if (needles.some((needle) => piece.subarray(0, whole).includes(needle))) yield [{ text: decodeLogText(piece, 0, whole), line }];
+      if (needles.some((needle) => piece.subarray(0, whole).includes(needle))) yield { lines: [{ text: decodeLogText(piece, 0, whole), line }], windowFromStart };
       carry = [Buffer.from(piece.subarray(whole))];
       carried = carry[0].length;
       continue;
@@ -73,33 +139,28 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     const cut = carried + freshCut;
     carry = [];
     carried = 0;
-    const hasCr = bytes.includes(CR);
-    const next = needles.map(() => -2);
-    const found: FoundLine[] = [];
-    // `position` is always a line start; `line` its number.
-    let position = 0;
-    for (;;) {
-      let hit = -1;
-      for (let index = 0; index < needles.length; index++) {
-        if (next[index] !== -1 && next[index] < position) next[index] = bytes.indexOf(needles[index], position);
-        if (next[index] >= 0 && next[index] < cut && (hit < 0 || next[index] < hit)) hit = next[index];
+    const region: Searched = { bytes, end: cut + 1, line, hasCr: bytes.includes(CR) };
+    const { found, next } = searchRegion(region, needles);
+    line = next;
+    if (windowBytes > 0) {
+      window.push(region);
+      windowSize += region.end;
+      while (windowSize > windowBytes && window.length > 1) {
+        windowSize -= window.shift()!.end;
+        windowFromStart = false;
       }
-      if (hit < 0) break;
-      const start = lineStart(bytes, hit, position);
-      const end = lineEnd(bytes, hit, cut);
-      line += countLineEnds(bytes, position, start, hasCr);
-      found.push({ text: decodeLogText(bytes, start, end), line });
-      position = bytes[end] === CR && bytes[end + 1] === LF ? end + 2 : end + 1;
-      line++;
-      if (position > cut) break;
     }
-    if (position <= cut) line += countLineEnds(bytes, position, cut + 1, hasCr);
-    if (found.length) yield found;
+    if (before.length || found.length) yield { lines: [...before, ...found], windowFromStart };
     if (cut + 1 < bytes.length) {
       carry = [Buffer.from(bytes.subarray(cut + 1))];
       carried = carry[0].length;
     } else if (bytes[cut] === CR) skipLeadingLf = true;
   }
+  const before = earlier();
+  if (before.length) yield { lines: before, windowFromStart };
   const last = Buffer.concat(carry, carried);
-  if (last.length && needles.some((needle) => last.includes(needle))) yield [{ text: decodeLogText(last, 0, last.length), line }];
+  if (last.length && needles.some((needle) => last.includes(needle))) yield { lines: [{ text: decodeLogText(last, 0, last.length), line }], windowFromStart };
+  // Needles added for the last line: the window is searched once more.
+  const after = earlier();
+  if (after.length) yield { lines: after, windowFromStart };
 }

@@ -138,7 +138,10 @@ export class MessageIndex {
     return this.messages.size;
   }
 
-  /** Reads one line (1-based `line`) of the current input; returns what it says about its message, if anything. */
+  /**
+   * Reads one line (1-based `line`) of the current input; returns what it says about its message, if anything. Lines
+   * come in order, except the few a trace finds in the bytes it read already (trace/grep.ts): those are put in place.
+   */
   add(text: string, line: number): TraceLine | undefined {
     const events = this.parse(text, { file: this.file, line });
     const parsed = parseTraceLine(text);
@@ -146,12 +149,15 @@ export class MessageIndex {
     const message = this.messageFor(parsed);
     const keep = this.options.keepText?.(parsed.id) ?? false;
     const traced: TracedLine = { file: this.file, input: this.input, line, idStart: parsed.idStart, text: keep ? this.own(text) : undefined };
+    const last = message.lines[message.lines.length - 1];
+    const inOrder = !last || compareLines(last, traced) < 0;
     if (message.lines.length < MAX_LINES_PER_MESSAGE && (!keep || message.textChars + text.length <= MAX_TEXT_PER_MESSAGE)) {
       message.lines.push(traced);
+      if (!inOrder) message.lines.sort(compareLines);
       if (keep) message.textChars += text.length;
     } else message.omittedLines++;
     if (parsed.entry) message.entry ??= { ...traced, text: undefined };
-    this.learn(message, parsed);
+    this.learn(message, parsed, inOrder ? 'last' : message.lines[0] === traced ? 'first' : 'between');
     for (const event of events) this.record(message, event, parsed.relay);
     return parsed;
   }
@@ -184,11 +190,12 @@ export class MessageIndex {
     } else ids.add(id);
   }
 
-  private learn(message: MessageTrace, parsed: TraceLine): void {
+  /** `place`: where the line falls among the message's lines so far (the times of the first and last change). */
+  private learn(message: MessageTrace, parsed: TraceLine, place: 'first' | 'between' | 'last'): void {
     const kept = (text: string | undefined) => (text === undefined ? undefined : this.own(clipped(text, 1024)));
     if (parsed.date) {
-      message.firstDate ??= kept(parsed.date);
-      message.lastDate = kept(parsed.date);
+      if (message.firstDate === undefined || place === 'first') message.firstDate = kept(parsed.date);
+      if (place === 'last') message.lastDate = kept(parsed.date);
     }
     if (parsed.sender !== undefined && message.sender === undefined) {
       message.sender = kept(parsed.sender);

@@ -2,11 +2,12 @@
 // following hand-offs to the IDs a content filter or a relay gave the message.
 //
 // The inputs are read as grep reads them: only lines holding the query or an ID found so far are decoded and indexed.
-// One pass cannot see everything: a message found by its Message-ID or an address logged lines before the line that
-// names it, and a filter's new ID appears before the line that hands the message to it. So when a pass finds IDs it
-// did not search for from the start, the inputs are read again for all of them (stdin is kept in a temporary file
-// for that), until no new ID turns up. A query that names more messages than a few dozen is answered by reading every
-// line instead.
+// A message found by its Message-ID or an address logged lines before the line that names it, and a filter's new ID
+// logs its first lines before the line that hands the message to it. So an ID found on the way is searched for in the
+// last megabytes already read (trace/grep.ts) and in the rest; its lines are complete when that reached its entry
+// line (smtpd client=, Exim <=, …) or the start. When some are not, the inputs are read again for all the IDs found
+// (stdin is kept in a temporary file for that), until none is new. A query that names more than 16 messages is
+// answered by reading every line instead.
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { compareLines, MessageIndex, type MessageTrace, type TracedLine } from '
 
 export interface TraceOptions extends ReadOptions {
   readonly policy?: BouncePolicy;
+  /** Bytes already read that are searched again for an ID found later (default WINDOW_BYTES; tests make it small). */
+  readonly windowBytes?: number;
 }
 
 export interface TraceResult {
@@ -39,6 +42,9 @@ export interface TraceResult {
 
 /** IDs searched for in the bytes at once; more are found by reading every line. */
 const MAX_NEEDLES = 16;
+/** Bytes already read that are searched again for an ID found later: a filter's or relay's new ID logs its first
+ * lines there, seconds before the line that names it. */
+const WINDOW_BYTES = 4 << 20;
 /** A chain of hand-offs longer than this is not followed further. */
 const MAX_PASSES = 6;
 
@@ -85,12 +91,33 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
       const everyLine = searched.size > MAX_NEEDLES;
       const index = new MessageIndex({ policy: options.policy, keepText: everyLine ? (id) => searched.has(id) : () => true });
       const needles = [...searched].map((needle) => Buffer.from(needle, 'utf8'));
+      const inNeedles = new Set(searched);
+      /**
+       * IDs that became needles during this pass, and how far back they were searched: from the first input's start, or
+       * through the window before a hand-off that named them, or less.
+       */
+      const learned = new Map<string, 'from-start' | 'window' | 'partly'>();
+      let input = -1;
       const files = await readContents(spool.inputs, problem, options, async (name, content) => {
         // Bounce messages have no message lines.
         if (content.kind !== 'log') return;
         index.startInput(spool.names.get(name) ?? name);
+        input++;
         if (!everyLine) {
-          for await (const batch of linesHolding(content.chunks, needles, options.signal)) for (const { text, line } of batch) index.add(text, line);
+          for await (const { lines, windowFromStart } of linesHolding(content.chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES)) {
+            const learn = (id: string, handOff: boolean) => {
+              if (inNeedles.has(id) || needles.length >= MAX_NEEDLES) return;
+              inNeedles.add(id);
+              needles.push(Buffer.from(id, 'utf8'));
+              learned.set(id, input === 0 && windowFromStart ? 'from-start' : handOff && (input === 0 || !windowFromStart) ? 'window' : 'partly');
+            };
+            for (const { text, line } of lines) {
+              const parsed = index.add(text, line);
+              if (!parsed) continue;
+              learn(parsed.id, false);
+              if (parsed.handOff) learn(parsed.handOff, true);
+            }
+          }
           return;
         }
         let line = 0;
@@ -106,7 +133,12 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
       const messages = index.resolve(query);
       // A message's lines are all found only when its ID was searched for from the start; so are a hand-off's.
       const wanted = new Set([...initial, ...messages.map((message) => message.id), ...index.unseenLinks(messages)]);
-      const complete = [...wanted].every((id) => searched.has(id));
+      // Every line of a message was found when its ID was searched for from the start, or from where its entry line is.
+      // A next hop logs a message's first lines while it receives it, before it answers "queued as": an ID named so
+      // that has no line in the window before the answer, nor after it, is not in the inputs.
+      const found = (id: string) => searched.has(id) || learned.get(id) === 'from-start' || index.message(id)?.entry !== undefined
+        || (learned.get(id) === 'window' && !index.message(id));
+      const complete = [...wanted].every(found);
       if (complete || pass === MAX_PASSES) {
         const lines = messages.flatMap((message) => message.lines).sort(compareLines);
         const omittedLines = messages.reduce((sum, message) => sum + message.omittedLines, 0);
