@@ -25,6 +25,8 @@ export const MAX_TEXT_PER_MESSAGE = 1 << 20;
 const MAX_RECIPIENTS = 1000;
 /** Messages remembered; past this the oldest are forgotten (an index of a whole log is a few hundred bytes each). */
 const MAX_MESSAGES = 500_000;
+/** Keys of each lookup (addresses, Message-IDs, next hops' IDs) remembered. */
+const MAX_LINK_KEYS = 500_000;
 /** Messages one query follows at most (an address in every message of a log). */
 export const MAX_TRACED_MESSAGES = 10_000;
 
@@ -104,8 +106,8 @@ const linked = (links: Links, key: string): Iterable<string> => {
   return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
 };
 
-/** A query as typed: "<id@host>", "message-id=<id@host>" and "msgid=<…>" name a Message-ID. */
-function bareQuery(query: string): string {
+/** A query as typed, without what only marks a Message-ID: "<id@host>", "message-id=<id@host>", "msgid=<…>". */
+export function bareQuery(query: string): string {
   return query.trim().replace(/^(?:message-id|msgid)=/i, '').replace(/^<(.*)>$/, '$1');
 }
 
@@ -184,7 +186,11 @@ export class MessageIndex {
   /** Links `key` to message `id`: most keys name one message, kept as a string; a set once a second one comes. */
   private link(map: Links, key: string, id: string): void {
     const ids = map.get(key);
-    if (ids === undefined) map.set(this.own(key), id);
+    if (ids === undefined) {
+      map.set(this.own(key), id);
+      // The oldest keys go first, as the oldest messages do.
+      if (map.size > MAX_LINK_KEYS) map.delete(map.keys().next().value!);
+    }
     else if (typeof ids === 'string') {
       if (ids !== id) map.set(key, new Set([ids, id]));
     } else ids.add(id);

@@ -16,7 +16,7 @@ import type { BouncePolicy } from '../knowledge/types';
 import type { BounceInput, ProblemReporter, ReadOptions, SkippedInput } from '../bounce/input';
 import { linesOf, readContents } from '../bounce/input';
 import { linesHolding } from './grep';
-import { compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
+import { bareQuery, compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
 
 export interface TraceOptions extends ReadOptions {
   readonly policy?: BouncePolicy;
@@ -50,7 +50,7 @@ const MAX_PASSES = 6;
 
 /** The strings a query is searched by: as typed (a Message-ID without its brackets), and an address in lower case. */
 function queryNeedles(query: string): string[] {
-  const bare = query.trim().replace(/^(?:message-id|msgid)=/i, '').replace(/^<(.*)>$/, '$1');
+  const bare = bareQuery(query);
   return [...new Set([bare, bare.includes('@') ? bare.toLowerCase() : bare])].filter((needle) => needle.length > 0);
 }
 
