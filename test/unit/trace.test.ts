@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
-import { MessageIndex, parseTraceLine } from '../../src/core/trace';
+import { MAX_TEXT_PER_MESSAGE, MessageIndex, parseTraceLine } from '../../src/core/trace';
 import { traceCard } from '../../src/core/trace/format';
 import { buildDocumentIndex, messageAt } from '../../src/core/trace/editor';
 import { traceMessages } from '../../src/core/trace/trace';
@@ -304,5 +304,20 @@ describe('message trace: IDs found on the way', () => {
     } finally {
       rmSync(join(path, '..'), { recursive: true, force: true });
     }
+  });
+});
+
+describe('message trace: bounded memory', () => {
+  it('keeps at most 1 MB of one message\'s text and counts the lines it left out', async () => {
+    const long = (n: number) => `Mar  3 10:00:0${n} mx postfix/smtp[1]: 3F2A11C0B7: to=<a@b.example>, relay=x[192.0.2.1]:25, dsn=4.2.2, status=deferred (host x said: 452 ${'y'.repeat(400_000)})`;
+    const text = Array.from({ length: 6 }, (_, n) => long(n)).join('\n');
+    const result = await traceMessages('3F2A11C0B7', [{ name: 'big', text }]);
+    const [message] = result.messages;
+    assert.ok(message.textChars <= MAX_TEXT_PER_MESSAGE);
+    assert.equal(message.lines.length + message.omittedLines, 6);
+    assert.ok(result.omittedLines > 0);
+    // Every deferral is still counted, and its diagnostic kept short.
+    assert.equal(message.recipients.get('a@b.example')?.deferrals, 6);
+    assert.ok(message.recipients.get('a@b.example')!.diagnostic.length <= 1025);
   });
 });

@@ -51,7 +51,8 @@ export interface FilterResult {
   readonly problems: SkippedInput[];
 }
 
-/** The log lines of `inputs` that the filter keeps, in input order, each once. */
+/** The log lines of `inputs` that the filter keeps, in input order, each once. The inputs are read twice (the events,
+ * then the lines' texts): paths or text, not streams. */
 export async function filterLogLines(inputs: readonly BounceInput[], filter: LogFilter, options: ReadOptions & { policy?: BouncePolicy } = {}): Promise<FilterResult> {
   const wanted = new Map<string, Set<number>>();
   let count = 0;
