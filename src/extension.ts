@@ -11,6 +11,8 @@ import { registerCheckBouncedDomains } from './features/checkBouncedDomains';
 import { registerAddressHover } from './features/addressHover';
 import { registerOpenCompressedLog } from './features/openCompressedLog';
 import { registerCompressedLogEditor } from './features/compressedLogEditor';
+import { registerStatusColours } from './features/statusColours';
+import { registerBounceStatusBar } from './features/bounceStatusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLog();
@@ -25,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerAddressHover());
   context.subscriptions.push(registerOpenCompressedLog());
   context.subscriptions.push(registerCompressedLogEditor());
+  context.subscriptions.push(registerStatusColours());
+  context.subscriptions.push(registerBounceStatusBar());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);
 }
 

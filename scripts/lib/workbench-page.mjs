@@ -53,7 +53,7 @@ export async function pickInQuickInput(page, shortcuts, text, { match = text.rep
 export async function acceptInQuickInput(page, text, { match = text, loading = false } = {}) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  if (loading) await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 30_000 });
+  if (loading) await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 60_000 });
   await input.fill(text);
   if (match === null) await page.keyboard.press('Enter');
   else {

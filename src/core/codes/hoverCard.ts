@@ -39,19 +39,16 @@ export function hoverCardAt(line: string, character: number, commands: HoverComm
   const main = enhanced ?? reply;
   if (!main) return undefined;
   // Header lines end with two spaces (a Markdown line break) so the card spends no paragraph gaps on them. The
-  // links sit in the header because VS Code caps a hover's height: they stay visible without scrolling.
+  // links sit in the header because VS Code caps a hover's height (250 px in a 1280×800 window): they stay visible
+  // without scrolling. The reply code's title is one click away ("Explain 550"), not a line of its own.
   const header = [
     titleLine(main, reply, enhanced),
     classLine(main, verdictOfLine(line, reply?.code, enhanced?.code, main, policy)),
-    ...(enhanced && reply ? [`Reply code ${reply.code}: ${escapeMarkdown(reply.title)}`] : []),
+    escapeMarkdown(leadSentences(main.meaning)),
     links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined), recipientDomain),
   ].join('  \n');
-  const markdown = [
-    header,
-    escapeMarkdown(leadSentences(main.meaning)),
-    listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)),
-    listBlock('What to do', topActions(main)),
-  ].filter((part) => part !== '').join('\n\n');
+  const guidance = [listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)), listBlock('What to do', topActions(main))];
+  const markdown = [header, guidance.filter((part) => part !== '').join('  \n')].filter((part) => part !== '').join('\n\n');
   return { markdown, start: mention.start, end: mention.end };
 }
 
@@ -98,9 +95,11 @@ function repeats(one: string, other: string): boolean {
 }
 const REPEAT_SHARE = 0.35;
 
+/** A heading and its items as lines of one paragraph: a Markdown list spends margins and an indent on each block,
+ * and the card must fit the hover's height. */
 function listBlock(heading: string, items: readonly string[]): string {
   if (items.length === 0) return '';
-  return [`**${heading}**`, ...items.map((item) => `- ${escapeMarkdown(item)}`)].join('\n');
+  return [`**${heading}**`, ...items.map((item) => `• ${escapeMarkdown(item)}`)].join('  \n');
 }
 
 function commandLink(label: string, command: string, argument: string): string {
