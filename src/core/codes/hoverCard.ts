@@ -3,7 +3,7 @@
 // tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
 import { classify } from '../bounce/classify';
 import { clipped } from '../bounce/detach';
-import { explainCode } from '../knowledge';
+import { explainMention } from '../explain/status';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
 import { escapeMarkdown } from '../markdown';
 import { describeClass } from '../statusCode';
@@ -33,10 +33,9 @@ const TOP_CAUSES = 3;
 export function hoverCardAt(line: string, character: number, commands: HoverCommands, policy?: BouncePolicy, recipientDomain?: string): HoverCard | undefined {
   const mention = codeAt(line, character);
   if (!mention) return undefined;
-  const reply = mention.reply && explainCode(mention.reply.code, policy);
-  const enhanced = mention.enhanced && explainCode(mention.enhanced.code, policy);
+  const { reply, enhanced, ordered } = explainMention(mention, policy);
   // The enhanced code is the more specific one, so it leads the card when both are there.
-  const main = enhanced ?? reply;
+  const [main] = ordered;
   if (!main) return undefined;
   // Header lines end with two spaces (a Markdown line break) so the card spends no paragraph gaps on them. The
   // links sit in the header because VS Code caps a hover's height (250 px in a 1280×800 window): they stay visible
@@ -45,7 +44,7 @@ export function hoverCardAt(line: string, character: number, commands: HoverComm
     titleLine(main, reply, enhanced),
     classLine(main, verdictOfLine(line, reply?.code, enhanced?.code, main, policy)),
     escapeMarkdown(leadSentences(main.meaning)),
-    links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined), recipientDomain),
+    links(line, commands, ordered, recipientDomain),
   ].join('  \n');
   const guidance = [listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)), listBlock('What to do', topActions(main))];
   const markdown = [header, guidance.filter((part) => part !== '').join('  \n')].filter((part) => part !== '').join('\n\n');
