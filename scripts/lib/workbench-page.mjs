@@ -97,3 +97,11 @@ export async function runCommand(page, title) {
   // The ">" keeps the Command Palette a command list: without it the input is Quick Open's file search.
   await pickInQuickInput(page, ['Control+Shift+P'], `>${title}`);
 }
+
+/** The extension's status bar item for the active mail log (its failure counts), spaces squeezed, once it shows: the
+ * extension is then active and has decorated the editor. */
+export async function bounceCountsInStatusBar(page) {
+  const handle = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
+    .map((item) => item.textContent.replace(/\s+/g, ' ').trim()).find((text) => /\d+ (?:hard|review|soft|deferred)|no failures/.test(text)), undefined, { timeout: 30_000 });
+  return handle.jsonValue();
+}

@@ -11,7 +11,7 @@
 /* global document, getComputedStyle -- used inside page.$$eval / evaluate / waitForFunction, which run in the browser */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acceptInQuickInput, openFile, root, runCommand, waitForTokens, withWorkbench } from '../lib/workbench-page.mjs';
+import { acceptInQuickInput, bounceCountsInStatusBar, openFile, root, runCommand, waitForTokens, withWorkbench } from '../lib/workbench-page.mjs';
 
 /** Theme colours of markup.deleted / markup.changed / markup.inserted (theme-defaults in VS Code 1.100). */
 const SCOPE_COLOURS = {
@@ -130,9 +130,7 @@ for (const { theme, decorations } of SESSIONS) {
         check(new Set(Object.values(expected)).size === 3, `${label}: the three classes have three colours`);
         const marks = await rulerPixels(page, { failure: expected.failure, deferral: expected.deferral });
         check(marks?.failure > 0 && marks?.deferral > 0, `${label}: overview ruler marks, ${marks?.failure ?? 0} failure and ${marks?.deferral ?? 0} deferral pixels`);
-        const status = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
-          .map((item) => item.textContent.replace(/\s+/g, ' ').trim()).find((text) => /\d+ (?:hard|review|soft|deferred)|no failures/.test(text)), undefined, { timeout: 20_000 })
-          .then((handle) => handle.jsonValue());
+        const status = await bounceCountsInStatusBar(page);
         check(status === MAILLOG_STATUS, `${label}: status bar "${status}" (expected "${MAILLOG_STATUS}")`);
       }
       if (!checkOnly && file.slug && decorations && ['dark', 'light'].includes(theme.slug)) {
