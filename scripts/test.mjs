@@ -25,8 +25,11 @@ const LAYERS = [
   { name: 'integration', command: node, args: [join(root, 'scripts', 'run-integration.mjs'), '--no-build'], counts: 'summary-line' },
   // The .vsix: under 1 MB, and its hover works when installed (not from the development folder).
   { name: 'package', command: node, args: [join(root, 'scripts', 'check-vsix.mjs')], counts: 'summary-line' },
-  // The colours the real editor renders for each code class, read from the page (Dark and Light Modern).
+  // The colours the real editor renders for each code class, read from the page (four themes, decorations on and
+  // off), the overview ruler's marks and the status bar's counts.
   { name: 'rendered', command: node, args: [join(root, 'scripts', 'screenshots', 'grammar.mjs'), '--check'], counts: 'summary-line' },
+  // The hover card fits a 1280×800 window without scrolling.
+  { name: 'hover card', command: node, args: [join(root, 'scripts', 'screenshots', 'hover.mjs'), '--check'], counts: 'summary-line' },
 ];
 
 function runLayer(layer) {

@@ -29,6 +29,17 @@ export const SETTINGS = {
   dnsConcurrency: 'dns.concurrency',
   smtpPort: 'smtp.port',
   smtpTimeoutMs: 'smtp.timeoutMs',
+  decorationsEnabled: 'decorations.enabled',
+} as const;
+
+/** Theme colour ids, as contributed in package.json `contributes.colors`: the status classes' own colours. */
+export const COLORS = {
+  failureForeground: 'smtpDiagnostics.failureForeground',
+  failureBackground: 'smtpDiagnostics.failureBackground',
+  deferralForeground: 'smtpDiagnostics.deferralForeground',
+  deferralBackground: 'smtpDiagnostics.deferralBackground',
+  successForeground: 'smtpDiagnostics.successForeground',
+  successBackground: 'smtpDiagnostics.successBackground',
 } as const;
 
 export const SETTINGS_PREFIX = 'smtpDiagnostics';

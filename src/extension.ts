@@ -11,6 +11,8 @@ import { registerCheckBouncedDomains } from './features/checkBouncedDomains';
 import { registerAddressHover } from './features/addressHover';
 import { registerOpenCompressedLog } from './features/openCompressedLog';
 import { registerCompressedLogEditor } from './features/compressedLogEditor';
+import { registerStatusColours } from './features/statusColours';
+import { registerBounceStatusBar } from './features/bounceStatusBar';
 import { registerTraceMessage } from './features/traceMessage';
 import { registerFilterMailLog } from './features/filterMailLog';
 
@@ -27,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerAddressHover());
   context.subscriptions.push(registerOpenCompressedLog());
   context.subscriptions.push(registerCompressedLogEditor());
+  context.subscriptions.push(registerStatusColours());
+  context.subscriptions.push(registerBounceStatusBar());
   context.subscriptions.push(registerTraceMessage());
   context.subscriptions.push(registerFilterMailLog());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);

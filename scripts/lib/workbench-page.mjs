@@ -53,7 +53,7 @@ export async function pickInQuickInput(page, shortcuts, text, { match = text.rep
 export async function acceptInQuickInput(page, text, { match = text, loading = false } = {}) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  if (loading) await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 30_000 });
+  if (loading) await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 60_000 });
   await input.fill(text);
   if (match === null) await page.keyboard.press('Enter');
   else {
@@ -96,4 +96,12 @@ export async function waitForTokens(page, texts) {
 export async function runCommand(page, title) {
   // The ">" keeps the Command Palette a command list: without it the input is Quick Open's file search.
   await pickInQuickInput(page, ['Control+Shift+P'], `>${title}`);
+}
+
+/** The extension's status bar item for the active mail log (its failure counts), spaces squeezed, once it shows: the
+ * extension is then active and has decorated the editor. */
+export async function bounceCountsInStatusBar(page) {
+  const handle = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
+    .map((item) => item.textContent.replace(/\s+/g, ' ').trim()).find((text) => /\d+ (?:hard|review|soft|deferred)|no failures/.test(text)), undefined, { timeout: 30_000 });
+  return handle.jsonValue();
 }

@@ -3,7 +3,7 @@ import { BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFor
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
-const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] [--follow] <file|dir|->...
+const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] [--year YYYY] [--follow] <file|dir|->...
 
 Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz, UTF-16 too) and
 bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when the input is "-" or none, and prints the
@@ -12,29 +12,50 @@ inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
   --format F   text (default), csv, json, or ndjson: one JSON record a line, written as soon as each input
                (file, folder, stdin) is read; records are per input, so merge them by address and lastSeen
   --all        include soft bounces (marked "# soft: reason" in text, type "soft" in csv/json)
+  --year YYYY  the year of each input's first syslog time stamp ("Jan  2 10:00:00" has none; lines after a
+               December-to-January turn get the next year). Without it the year is inferred from the file's
+               modification time, and from the current date for stdin and pipes; records say so (yearInferred)
   --follow     enter symlinked folders met in a folder (each real folder once); named ones are always entered
+Dates are ISO 8601: in UTC ("...Z") when the input gave a zone, as the input wrote them when it gave none.
 Exit status: 0 done, 1 some input could not be read (the others are still processed), 2 bad usage.`;
 
-/** Parses the shared options of extract and report; returns a usage error text or the options. */
-export function parseInputArgs(args: readonly string[], io: CliIo, allowFormat: boolean): { inputs: BounceInput[]; format: OutputFormat; all: boolean; follow: boolean } | string {
+/** The options of extract and report; `year` undefined: inferred per input. */
+export interface InputArgs {
+  readonly inputs: BounceInput[];
+  readonly format: OutputFormat;
+  readonly all: boolean;
+  readonly follow: boolean;
+  readonly year?: number;
+}
+
+/**
+ * Parses the shared options of extract and report, and with `recordOptions` those that shape records (--format,
+ * --all, --year), which only extract takes; returns a usage error text or the options.
+ */
+export function parseInputArgs(args: readonly string[], io: CliIo, recordOptions: boolean): InputArgs | string {
   let format: OutputFormat = 'text';
   let all = false;
   let follow = false;
+  let year: number | undefined;
   const inputs: BounceInput[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    if (allowFormat && (arg === '--format' || arg.startsWith('--format='))) {
+    if (recordOptions && (arg === '--format' || arg.startsWith('--format='))) {
       const value = arg.includes('=') ? arg.slice(9) : args[++index];
       if (!OUTPUT_FORMATS.includes(value as OutputFormat)) return `unknown format "${value ?? ''}"`;
       format = value as OutputFormat;
-    } else if (allowFormat && arg === '--all') all = true;
+    } else if (recordOptions && (arg === '--year' || arg.startsWith('--year='))) {
+      const value = arg.includes('=') ? arg.slice(7) : args[++index];
+      if (!/^\d{4}$/.test(value ?? '')) return `--year takes a year of four digits, not "${value ?? ''}"`;
+      year = Number(value);
+    } else if (recordOptions && arg === '--all') all = true;
     else if (arg === '--follow') follow = true;
     else if (arg === '-') inputs.push({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
     else inputs.push({ path: arg });
   }
   if (inputs.length === 0) inputs.push({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
-  return { inputs, format, all, follow };
+  return { inputs, format, all, follow, year };
 }
 
 export const extractCommand: CliCommand = {
@@ -47,7 +68,7 @@ export const extractCommand: CliCommand = {
       io.stderr.write(`smtp-diag extract: ${parsed}\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow };
+    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year };
     // NDJSON is for pipelines: each input's records go out once it is read, not after the last input.
     const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
     const problems: SkippedInput[] = [];

@@ -1,5 +1,6 @@
 // What the bounce commands of src/features/ read: the URIs they were given (Explorer selection or a caller's
-// argument) or the active editor's current text, unsaved edits included.
+// argument) or the active editor's current text, unsaved edits included. Text read here carries its file's
+// modification time, which dates syslog stamps (they have no year), as the engine does for files it reads itself.
 import * as vscode from 'vscode';
 import type { BounceInput } from '../core/bounce';
 import { DECOMPRESSED_SCHEME } from '../features/openCompressedLog';
@@ -18,7 +19,7 @@ export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ 
     for (const item of given) {
       // Files on disk are streamed; other schemes (remote, virtual) are read through VS Code.
       if (item.scheme === 'file') inputs.push({ path: item.fsPath });
-      else inputs.push({ name: item.toString(), text: new TextDecoder().decode(await vscode.workspace.fs.readFile(item)) });
+      else inputs.push({ name: item.toString(), text: new TextDecoder().decode(await vscode.workspace.fs.readFile(item)), modified: await modifiedTime(item) });
     }
     return { inputs, label: given.map((item) => vscode.workspace.asRelativePath(item)).join(', ') };
   }
@@ -26,5 +27,17 @@ export async function bounceInputsFor(uri?: unknown, uris?: unknown): Promise<{ 
   if (!document) return undefined;
   // A decompressed log is named by its compressed file: records then point at maillog.2.gz, line for line.
   const source = document.uri.scheme === DECOMPRESSED_SCHEME ? vscode.Uri.parse(document.uri.query, true) : document.uri;
-  return { inputs: [{ name: source.scheme === 'file' ? source.fsPath : source.toString(), text: document.getText() }], label: vscode.workspace.asRelativePath(source) };
+  // Unsaved edits are newer than the file: the engine then dates by the current time.
+  const modified = document.isDirty ? undefined : await modifiedTime(source);
+  return { inputs: [{ name: source.scheme === 'file' ? source.fsPath : source.toString(), text: document.getText(), modified }], label: vscode.workspace.asRelativePath(source) };
+}
+
+/** When the file behind `uri` was last written; undefined when it is none (an untitled document) or cannot be read. */
+async function modifiedTime(uri: vscode.Uri): Promise<number | undefined> {
+  try {
+    // A file system provider that does not know the time says 0.
+    return (await vscode.workspace.fs.stat(uri)).mtime || undefined;
+  } catch {
+    return undefined;
+  }
 }

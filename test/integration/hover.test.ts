@@ -66,7 +66,7 @@ describe('status-code hover', () => {
         assert.match(text, /\*\*550 5\.3\.2\*\*/);
         assert.match(text, /System not accepting network messages/);
         assert.match(text, /hard bounce/);
-        assert.match(text, /Reply code 550/);
+        assert.ok(text.includes('[Explain 550]'), 'the reply code explained one click away');
         assert.match(text, /Likely causes/);
         assert.match(text, /What to do/);
         assert.ok(hover.range, 'a range');
@@ -138,6 +138,22 @@ describe('status-code hover', () => {
 
     it('shows nothing on the IP address', async () => {
       assert.equal((await hoverAt(document, 'said:', '10.4.1.2', 2)).hover, undefined);
+    });
+
+    it('offers an MX lookup of the Final-Recipient\'s domain', async () => {
+      const { text } = await hoverAt(document, 'Status: 5.3.2', '5.3.2');
+      assert.ok(text?.includes(`command:${COMMANDS.lookupMx}?${encodeURIComponent(JSON.stringify(['legacy-corp.example']))}`), text);
+    });
+  });
+
+  describe('in an Exim main log', () => {
+    it('offers an MX lookup of the recipient\'s domain, not of the H= relay host', async () => {
+      const document = await vscode.workspace.openTextDocument(fixtureUri('hover/exim/mainlog'));
+      await vscode.window.showTextDocument(document);
+      const { text } = await hoverAt(document, ' ** jane@', '550 5.1.1', 6);
+      assert.match(text ?? '', /\*\*550 5\.1\.1\*\*/);
+      assert.ok(text?.includes(`command:${COMMANDS.lookupMx}?${encodeURIComponent(JSON.stringify(['recipient.example']))}`), text);
+      assert.ok(!text?.includes('relay-host.example'), 'the relay host is not offered');
     });
   });
 });

@@ -173,7 +173,7 @@ describe('smtp-diag extract / report', () => {
 
   it('writes JSON records with the documented field names', async () => {
     const result = await runCliCaptured(['extract', '--format', 'json'], `${POSTFIX_BOUNCE}\n`);
-    assert.deepEqual(Object.keys(JSON.parse(result.stdout)[0]), ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen']);
+    assert.deepEqual(Object.keys(JSON.parse(result.stdout)[0]), ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen', 'yearInferred']);
   });
 
   it('reports per domain and per code in Markdown', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMAND_CATEGORY, COMMANDS, CUSTOM_EDITORS, EXTENSION_ID, SETTINGS, SETTINGS_PREFIX } from '../../src/contributions';
+import { COLORS, COMMAND_CATEGORY, COMMANDS, CUSTOM_EDITORS, EXTENSION_ID, SETTINGS, SETTINGS_PREFIX } from '../../src/contributions';
 
 interface Manifest {
   name: string;
@@ -9,6 +9,7 @@ interface Manifest {
   contributes: {
     commands?: { command: string; category?: string }[];
     customEditors?: { viewType: string }[];
+    colors?: { id: string; defaults: Record<string, string> }[];
     configuration?: { properties?: Record<string, unknown> } | { properties?: Record<string, unknown> }[];
   };
 }
@@ -39,5 +40,10 @@ describe('contributions table', () => {
   it('lists exactly the settings package.json contributes, each under the smtpDiagnostics prefix', () => {
     const expected = Object.values(SETTINGS).map((name) => `${SETTINGS_PREFIX}.${name}`).sort();
     assert.deepEqual(contributedSettings().sort(), expected);
+  });
+
+  it('lists exactly the theme colours package.json contributes, each with a default for every theme kind', () => {
+    assert.deepEqual((manifest.contributes.colors ?? []).map((entry) => entry.id).sort(), Object.values(COLORS).sort());
+    for (const entry of manifest.contributes.colors ?? []) assert.deepEqual(Object.keys(entry.defaults).sort(), ['dark', 'highContrast', 'highContrastLight', 'light'], entry.id);
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { explainCode } from '../../src/core/knowledge';
 import type { CodeExplanation } from '../../src/core/knowledge/types';
 import { renderExplanationMarkdown, renderExplanationText } from '../../src/core/explain/render';
+import { explainStatus } from '../../src/core/explain/status';
 import { escapeMarkdown } from '../../src/core/markdown';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 import { EXIT } from '../../src/cli/io';
@@ -70,6 +71,25 @@ describe('smtp-diag explain', () => {
     const vendor = await runCliCaptured(['explain', '5.7.708']);
     assert.equal(vendor.code, EXIT.ok);
     assert.match(vendor.stdout, /Microsoft/);
+  });
+
+  it('explains both codes of "550 5.1.1" as a log writes them, the enhanced code first, from one argument or two', async () => {
+    const both = `${renderExplanationText(explainCode('5.1.1')!)}\n${renderExplanationText(explainCode('550')!)}`;
+    for (const args of [['550 5.1.1'], ['550', '5.1.1'], ['550-5.1.1']]) {
+      const result = await runCliCaptured(['explain', ...args]);
+      assert.equal(result.code, EXIT.ok, args.join(' '));
+      assert.equal(result.stderr, '');
+      assert.equal(result.stdout, both, args.join(' '));
+    }
+  });
+
+  it('reads a status only when it is the whole text: one code, or a reply code with its enhanced code', () => {
+    const codes = (text: string) => explainStatus(text).map((explanation) => explanation.code);
+    assert.deepEqual(codes(' 550 5.1.1 '), ['5.1.1', '550']);
+    assert.deepEqual(codes('550 #5.1.1'), ['5.1.1', '550']);
+    assert.deepEqual(codes('5.8.1'), ['5.8.1']);
+    assert.deepEqual(codes('421'), ['421']);
+    for (const text of ['5.3.2 5.1.1', '5.1.1 550', '550 5.1.1 User unknown', 'dsn=5.1.1', '550 5.3', '']) assert.deepEqual(codes(text), [], text);
   });
 
   it('exits 2 with a clear message for a malformed code', async () => {

@@ -18,9 +18,7 @@ describe('hover card', () => {
     assert.equal(LINE.slice(card.start, card.end), '550 5.3.2');
     assert.ok(card.markdown.startsWith('**550 5.3.2** · System not accepting network messages'));
     assert.match(card.markdown, /Class 5: permanent failure · \*\*hard bounce\*\*/);
-    assert.match(card.markdown, /Reply code 550: /);
-    assert.match(card.markdown, /\*\*Likely causes\*\*\n- /);
-    assert.match(card.markdown, /\*\*What to do\*\*\n- /);
+    assert.match(card.markdown, /\*\*Likely causes\*\* {2}\n• [^\n]+ {2}\n• [^\n]+ {2}\n• [^\n]+ {2}\n\*\*What to do\*\* {2}\n• /);
     assert.equal(card.markdown.match(/^\*\*550 5\.3\.2\*\*/gm)?.length, 1, 'one card for both codes');
     assert.ok(card.markdown.includes(`[Full explanation of 5.3.2]${link(COMMANDS.explainCode, '5.3.2')}`));
     assert.ok(card.markdown.includes(`[Explain 550]${link(COMMANDS.explainCode, '550')}`));
@@ -91,7 +89,7 @@ describe('MX domain of a line', () => {
     const commands = { explainCode: 'smtpDiagnostics.explainCode', lookupMx: 'smtpDiagnostics.lookupMx' };
     for (const code of ['5.3.2', '4.7.1']) {
       const card = hoverCardAt(code, 0, commands)!.markdown;
-      const actions = card.slice(card.indexOf('**What to do**')).split('\n').filter((line) => line.startsWith('- '));
+      const actions = card.slice(card.indexOf('**What to do**')).split('\n').filter((line) => line.startsWith('• '));
       assert.equal(actions.length, 2, code);
       assert.doesNotMatch(actions[1], code === '5.3.2' ? /off your active/ : /queue retries/, `${code}: ${actions.join(' / ')}`);
     }

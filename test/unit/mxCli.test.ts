@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 import { EXIT } from '../../src/cli/io';
 import { MxResult, ProbeResult } from '../../src/core/mx';
-import { RunningDnsServer, startDnsServer, TEST_DOMAINS } from '../support/dns-server';
+import { RunningDnsServer, startDnsServer, TEST_DOMAINS, TEST_ZONE } from '../support/dns-server';
 import { RunningServer, startSmtpServer } from '../support/smtp-server';
 
 describe('smtp-diag mx and probe', () => {
@@ -17,6 +17,30 @@ describe('smtp-diag mx and probe', () => {
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], 'multi.test: 3 MX, 3 with an address');
     assert.match(lines[1], /^\s+10 {2}mx1\.multi\.test {2}192\.0\.2\.1 \(TTL 600 s\), 2001:db8::1 \(TTL 600 s\)$/);
+  });
+
+  it('prints the TTL of every address of an answer that came over TCP after a truncated UDP answer', async () => {
+    // 200 A and 100 AAAA records (about 5 KB) do not fit the 1232 bytes offered over UDP.
+    const zone = new Map(TEST_ZONE);
+    zone.set('wide.test', { mx: [{ exchange: 'mx.wide.test', priority: 10 }] });
+    zone.set('mx.wide.test', {
+      a: Array.from({ length: 200 }, (_, index) => `198.51.100.${index}`),
+      aaaa: Array.from({ length: 100 }, (_, index) => `2001:db8::${(index + 1).toString(16)}`),
+      ttl: 3600,
+    });
+    const wide = await startDnsServer(zone);
+    try {
+      const result = await runCliCaptured(['mx', '--server', wide.address, 'wide.test']);
+      assert.equal(result.code, EXIT.ok, result.stderr);
+      const transports = (type: string) => wide.queries.filter((query) => query.name === 'mx.wide.test' && query.type === type).map((query) => query.transport);
+      assert.deepEqual([transports('A'), transports('AAAA')], [['udp', 'tcp'], ['udp', 'tcp']]);
+      const [, hostLine] = result.stdout.split('\n');
+      const addresses = /^\s+10 {2}mx\.wide\.test {2}(.*)$/.exec(hostLine)?.[1].split(', ') ?? [];
+      assert.equal(addresses.length, 300, hostLine.slice(0, 200));
+      for (const address of addresses) assert.match(address, /^[\d.:a-f]+ \(TTL 3600 s\)$/);
+    } finally {
+      await wide.close();
+    }
   });
 
   it('prints JSON for several domains, one answer each, and exits 1 when one fails', async () => {

@@ -60,12 +60,18 @@ async function extractFrom(bytes: Buffer) {
 /** Damaged inputs that still gave records: the properties must not pass only because everything was rejected. */
 let withRecords = 0;
 
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z?$/;
+/** A record's date as an instant, one without a zone read as UTC, as the engine compares them. */
+const instantOf = (date: string) => Date.parse(date.endsWith('Z') ? date : `${date}Z`);
+
 function assertWellFormed({ records, events }: Awaited<ReturnType<typeof extractFrom>>): void {
   if (records.length > 0) withRecords++;
   for (const record of records) {
     assert.match(record.address, /^[^@\s]+@[^@\s]+$/);
     assert.ok(['hard', 'review', 'soft'].includes(record.type));
     assert.ok(record.line >= 1 && record.count >= 1);
+    for (const date of [record.date, record.firstSeen, record.lastSeen]) if (date !== null) assert.match(date, ISO_DATE);
+    if (record.firstSeen !== null && record.lastSeen !== null) assert.ok(instantOf(record.firstSeen) <= instantOf(record.lastSeen), `${record.firstSeen} > ${record.lastSeen}`);
   }
   for (const event of events) assert.equal(typeof event.diagnostic, 'string');
 }

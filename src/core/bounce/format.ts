@@ -8,10 +8,10 @@ import type { BounceRecord } from './types';
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json', 'ndjson'];
 
-const CSV_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen'];
+const CSV_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen', 'yearInferred'];
 
 /** A CSV cell: quoted when needed; a leading = + - or @ is prefixed with ' so spreadsheets show it as text. */
-export function csvCell(value: string | number | null): string {
+export function csvCell(value: string | number | boolean | null): string {
   // Escaped first: a TAB or CR (which spreadsheets also read as a formula start) cannot remain.
   let text = value === null ? '' : escapeUnsafe(String(value));
   if (/^[=+\-@]/.test(text)) text = `'${text}`;

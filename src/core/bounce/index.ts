@@ -7,16 +7,20 @@
 //     onProgress,        // (rawBytesRead) => void, called per chunk
 //     onEvent,           // every classified event, deliveries and inbound rejects included (reports use it)
 //     followSymlinks,    // enter symlinked folders met in a walk (each real folder once); default: skip them
+//     year,              // the year of each input's first syslog stamp; default: inferred from when it was written
 //   });
 //
 // Inputs are paths (files, gzip files, FIFOs, folders recursively; each real file read once), streams or in-memory
 // text; each is decompressed, decoded (UTF-8, or UTF-16 by its byte order mark or NUL pattern) and sniffed as a log,
 // one message (.eml) or an mbox. Unreadable, binary and empty inputs are listed in summary.problems and the
-// other inputs are still processed. Records are de-duplicated by address and sorted.
+// other inputs are still processed. Records are de-duplicated by address and sorted; their dates are ISO 8601
+// (eventTime.ts): a syslog stamp's year is inferred from its file's modification time, or from the current time for a
+// stream or text that has none.
 import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
 import { createClassifier, withVerdict } from './classify';
-import { BounceInput, ContentKind, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
+import { InputDates, YearSource } from './eventTime';
+import { BounceInput, ContentKind, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
@@ -34,6 +38,9 @@ export interface ExtractOptions {
   readonly onProgress?: (rawBytes: number) => void;
   readonly onEvent?: (event: ClassifiedEvent) => void;
   readonly followSymlinks?: boolean;
+  /** The year of each input's first syslog stamp, which has none (stamps after a December-to-January turn get the
+   * next); default: inferred from when the input was last written. */
+  readonly year?: number;
 }
 
 export interface ExtractSummary {
@@ -64,12 +71,17 @@ export interface ExtractResult {
  */
 const MAX_MESSAGE_BYTES = 8 << 20;
 
+/** Where the year of an input's syslog stamps comes from: the caller, else when the input was last written, else now. */
+function yearSourceOf(input: OpenedInput, options: ExtractOptions): YearSource {
+  return options.year !== undefined ? { year: options.year } : { reference: input.modified ?? Date.now() };
+}
+
 export async function extractBounces(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractResult> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
   const aggregator = new BounceAggregator();
   const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
   const classify = createClassifier(options.policy);
-  const take = (events: readonly BounceEvent[]) => {
+  const take = (events: readonly BounceEvent[], dates: InputDates) => {
     for (const event of events) {
       if (event.outcome === 'delivered') {
         // Deliveries are the bulk of a log: no classification, and an event object only for a listener.
@@ -85,10 +97,18 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       if (event.outcome !== 'failed' && !options.onEvent) continue;
       const classified = classify(event);
       options.onEvent?.(classified);
-      aggregator.add(classified);
+      aggregator.add(classified, dates);
     }
   };
-  summary.files = await readContents(inputs, problem, options, (name, content) => scan(name, content.kind, content.chunks, summary, take, problem, options.signal));
+  summary.files = await readContents(inputs, problem, options, async (input, content) => {
+    const dates = new InputDates(yearSourceOf(input, options));
+    try {
+      await scan(input.name, content.kind, content.chunks, summary, (events) => take(events, dates), dates, problem, options.signal);
+    } finally {
+      // What was read of a damaged input is kept: its stamps get their year too.
+      dates.end();
+    }
+  });
   summary.laterDelivered = aggregator.laterDelivered();
   const records = aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
   return { records, summary };
@@ -96,7 +116,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
 
 async function scan(
   name: string, kind: ContentKind, chunks: AsyncIterable<Buffer>, summary: ExtractSummary,
-  take: (events: readonly BounceEvent[]) => void, problem: ProblemReporter, signal?: AbortSignal,
+  take: (events: readonly BounceEvent[]) => void, dates: InputDates, problem: ProblemReporter, signal?: AbortSignal,
 ): Promise<void> {
   const countBytes = async function* () {
     for await (const chunk of chunks) { summary.bytes += chunk.length; yield chunk; }
@@ -109,6 +129,7 @@ async function scan(
       for (let index = 0; index < batch.lines.length; index++) {
         // The continuation of a line cut for its length keeps its line number.
         if (index > 0 || !continued) line++;
+        dates.observeLine(batch.lines[index]);
         take(parse(batch.lines[index], { file: name, line }));
       }
       continued = batch.continued;

@@ -5,11 +5,15 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { CompressedDataError, gunzipMembers } from './gunzip';
 
-/** Something to extract from: a path (file or directory), a stream, or text already in memory (an editor). */
+/**
+ * Something to extract from: a path (file or directory), a stream, or text already in memory (an editor). `modified`
+ * is when the text's file was last written (milliseconds since 1970), which dates syslog stamps without a year; a
+ * file's own modification time serves for a path, the current time for a stream or text without it.
+ */
 export type BounceInput =
   | { readonly path: string }
   | { readonly name: string; readonly stream: AsyncIterable<Buffer | string> }
-  | { readonly name: string; readonly text: string };
+  | { readonly name: string; readonly text: string; readonly modified?: number };
 
 export type ContentKind = 'log' | 'message' | 'mbox';
 
@@ -30,6 +34,8 @@ export class ExtractionCancelled extends Error {
 export interface OpenedInput {
   readonly name: string;
   readonly chunks: AsyncIterable<Buffer>;
+  /** When the input was last written: a regular file's modification time, or an editor's; undefined when unknown. */
+  readonly modified?: number;
 }
 
 /** A file bigger than WHOLE_READ_BYTES is read in READ_BYTES blocks and decoded in CHUNK_BYTES pieces. */
@@ -57,7 +63,7 @@ interface Walk {
 export async function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter, options: WalkOptions = {}): AsyncGenerator<OpenedInput> {
   const walk: Walk = { follow: options.followSymlinks ?? false, seen: new Set(), onProblem };
   for (const input of inputs) {
-    if ('text' in input) yield { name: input.name, chunks: Readable.from([Buffer.from(input.text, 'utf8')]) };
+    if ('text' in input) yield { name: input.name, chunks: Readable.from([Buffer.from(input.text, 'utf8')]), modified: input.modified };
     else if ('stream' in input) yield { name: input.name, chunks: toBuffers(input.stream) };
     else {
       // Synchronous, like the whole read of a small file below: a status call takes microseconds, and waiting for the
@@ -104,6 +110,8 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
     yield* openFolder(file, walk);
     return;
   }
+  // A FIFO's or a device's time says when it was made, not when its text was written.
+  const modified = stat.isFile() ? Number(stat.mtimeMs) : undefined;
   if (stat.isFile() && stat.size <= WHOLE_READ_BYTES) {
     // A bounce folder is thousands of small files: one read each, instead of a stream's open, reads and close,
     // which left the CLI waiting on the file system for half of its time (npm run bench, corpus eml/bsd).
@@ -114,7 +122,7 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
       walk.onProblem(file, `cannot read: ${reason(error)}`, true);
       return;
     }
-    yield { name: file, chunks: (async function* () { yield bytes; })() };
+    yield { name: file, chunks: (async function* () { yield bytes; })(), modified };
     return;
   }
   if (stat.isFile()) {
@@ -131,7 +139,7 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
   // Read in 512 KB blocks (fewer trips to the thread pool: 15 % less time on the benchmark log), passed on in 64 KB
   // pieces: those decode to strings V8 allocates in its young generation, while bigger ones (up to about 1 MB) each
   // get pages of their own, which made decoding a log several times slower and its memory larger.
-  yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })) };
+  yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })), modified };
 }
 
 /** The files of a folder and its subfolders, by name; a symlink to a folder only when following links. */
@@ -288,7 +296,7 @@ export interface ReadOptions extends WalkOptions {
  * that input after the part before it was read; cancellation is thrown as ExtractionCancelled.
  */
 export async function readContents(
-  inputs: readonly BounceInput[], problem: ProblemReporter, options: ReadOptions, read: (name: string, content: InputContent) => Promise<void>,
+  inputs: readonly BounceInput[], problem: ProblemReporter, options: ReadOptions, read: (input: OpenedInput, content: InputContent) => Promise<void>,
 ): Promise<number> {
   let files = 0;
   let rawBytes = 0;
@@ -299,7 +307,7 @@ export async function readContents(
     let content;
     try {
       content = await inputContent(input, countRaw, problem);
-      if (content) await read(input.name, content);
+      if (content) await read(input, content);
     } catch (error) {
       if (error instanceof ExtractionCancelled) throw error;
       problem(input.name, error instanceof CompressedDataError

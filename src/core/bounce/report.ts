@@ -7,6 +7,8 @@
 import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
+import { failureKindOf } from './failureKind';
+import type { FailureKind } from './failureKind';
 import type { ClassifiedEvent } from './types';
 import type { ExtractSummary } from './index';
 
@@ -45,7 +47,7 @@ function hostName(remoteMta: string): string {
 
 /** A pattern's count; `error` is how much of it a pattern it replaced had counted (space-saving). */
 interface PatternCount { count: number; error: number }
-interface Tally { hard: number; review: number; soft: number; deferred: number; inbound: number; patterns: Map<string, PatternCount> }
+type Tally = Record<FailureKind, number> & { patterns: Map<string, PatternCount> };
 
 /** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
 const PATTERN_CACHE_LIMIT = 10_000;
@@ -58,7 +60,8 @@ export class BounceReport {
   private readonly byHost = new Map<string, Tally>();
 
   add(event: ClassifiedEvent): void {
-    if (event.outcome === 'delivered') return;
+    const kind = failureKindOf(event);
+    if (kind === undefined) return;
     const domain = event.address.slice(event.address.lastIndexOf('@') + 1);
     const code = event.status ?? event.reply ?? 'no code';
     const host = (event.remoteMta && hostName(event.remoteMta)) || 'not given';
@@ -69,11 +72,7 @@ export class BounceReport {
         tally = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map() };
         map.set(detach(key), tally);
       }
-      if (event.outcome === 'rejected-inbound') tally.inbound++;
-      else if (event.outcome === 'deferred') tally.deferred++;
-      else if (event.type === 'hard') tally.hard++;
-      else if (event.type === 'review') tally.review++;
-      else tally.soft++;
+      tally[kind]++;
       if (pattern) count(tally.patterns, pattern);
     }
   }

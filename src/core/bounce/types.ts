@@ -29,7 +29,7 @@ export interface BounceEvent {
   readonly reply?: string;
   readonly diagnostic: string;
   readonly remoteMta?: string;
-  /** Date as written in the source (syslog stamps carry no year, so they are not converted). */
+  /** Date as written in the source; records carry it in ISO 8601 (eventTime.ts), a syslog stamp's year inferred. */
   readonly date?: string;
   /** Queue ID (Postfix, Sendmail), message ID (Exim) or Message-ID of the bounced mail. */
   readonly messageId?: string;
@@ -65,11 +65,16 @@ export interface BounceRecord {
   readonly source: AddressSource;
   readonly diagnostic: string;
   readonly remoteMta: string | null;
+  /** When the record's failure happened, in ISO 8601: UTC ("…Z") when the source gave a zone, the source's clock
+   * without a zone designator when it gave none (eventTime.ts). */
   readonly date: string | null;
   readonly messageId: string | null;
   readonly file: string;
   readonly line: number;
   readonly count: number;
+  /** The earliest and latest failure of the address, by instant, in the same form as `date`. */
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
+  /** Whether the year of `date`, `firstSeen` or `lastSeen` was inferred: a syslog stamp has none. */
+  readonly yearInferred: boolean;
 }

@@ -3,7 +3,7 @@
 // tested without VS Code; src/features/codeHover.ts wraps it in a trusted-for-our-commands MarkdownString.
 import { classify } from '../bounce/classify';
 import { clipped } from '../bounce/detach';
-import { explainCode } from '../knowledge';
+import { explainMention } from '../explain/status';
 import type { BouncePolicy, CodeExplanation } from '../knowledge/types';
 import { escapeMarkdown } from '../markdown';
 import { describeClass } from '../statusCode';
@@ -33,25 +33,21 @@ const TOP_CAUSES = 3;
 export function hoverCardAt(line: string, character: number, commands: HoverCommands, policy?: BouncePolicy, recipientDomain?: string): HoverCard | undefined {
   const mention = codeAt(line, character);
   if (!mention) return undefined;
-  const reply = mention.reply && explainCode(mention.reply.code, policy);
-  const enhanced = mention.enhanced && explainCode(mention.enhanced.code, policy);
+  const { reply, enhanced, ordered } = explainMention(mention, policy);
   // The enhanced code is the more specific one, so it leads the card when both are there.
-  const main = enhanced ?? reply;
+  const [main] = ordered;
   if (!main) return undefined;
   // Header lines end with two spaces (a Markdown line break) so the card spends no paragraph gaps on them. The
-  // links sit in the header because VS Code caps a hover's height: they stay visible without scrolling.
+  // links sit in the header because VS Code caps a hover's height (250 px in a 1280×800 window): they stay visible
+  // without scrolling. The reply code's title is one click away ("Explain 550"), not a line of its own.
   const header = [
     titleLine(main, reply, enhanced),
     classLine(main, verdictOfLine(line, reply?.code, enhanced?.code, main, policy)),
-    ...(enhanced && reply ? [`Reply code ${reply.code}: ${escapeMarkdown(reply.title)}`] : []),
-    links(line, commands, [enhanced, reply].filter((e): e is CodeExplanation => e !== undefined), recipientDomain),
-  ].join('  \n');
-  const markdown = [
-    header,
     escapeMarkdown(leadSentences(main.meaning)),
-    listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)),
-    listBlock('What to do', topActions(main)),
-  ].filter((part) => part !== '').join('\n\n');
+    links(line, commands, ordered, recipientDomain),
+  ].join('  \n');
+  const guidance = [listBlock('Likely causes', main.causes.slice(0, TOP_CAUSES)), listBlock('What to do', topActions(main))];
+  const markdown = [header, guidance.filter((part) => part !== '').join('  \n')].filter((part) => part !== '').join('\n\n');
   return { markdown, start: mention.start, end: mention.end };
 }
 
@@ -98,9 +94,11 @@ function repeats(one: string, other: string): boolean {
 }
 const REPEAT_SHARE = 0.35;
 
+/** A heading and its items as lines of one paragraph: a Markdown list spends margins and an indent on each block,
+ * and the card must fit the hover's height. */
 function listBlock(heading: string, items: readonly string[]): string {
   if (items.length === 0) return '';
-  return [`**${heading}**`, ...items.map((item) => `- ${escapeMarkdown(item)}`)].join('\n');
+  return [`**${heading}**`, ...items.map((item) => `• ${escapeMarkdown(item)}`)].join('  \n');
 }
 
 function commandLink(label: string, command: string, argument: string): string {

@@ -74,7 +74,7 @@ export async function filterLogLines(inputs: readonly BounceInput[], filter: Log
   const lines: FilteredLine[] = [];
   if (count === 0) return { lines, truncated, problems: summary.problems };
   // The second reading fetches the lines' texts; its problems are the first reading's.
-  await readContents(inputs, () => {}, options, async (name, content) => {
+  await readContents(inputs, () => {}, options, async ({ name }, content) => {
     const numbers = wanted.get(name);
     if (!numbers || content.kind !== 'log') return;
     let line = 0;

@@ -98,7 +98,7 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
        */
       const learned = new Map<string, 'from-start' | 'window' | 'partly'>();
       let input = -1;
-      const files = await readContents(spool.inputs, problem, options, async (name, content) => {
+      const files = await readContents(spool.inputs, problem, options, async ({ name }, content) => {
         // Bounce messages have no message lines.
         if (content.kind !== 'log') return;
         index.startInput(spool.names.get(name) ?? name);

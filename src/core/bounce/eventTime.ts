@@ -1,0 +1,254 @@
+// Dates of events as instants and as ISO 8601 text. Sources write them three ways:
+//  - with a zone: RFC 5322 in bounces ("Tue, 2 Jan 2024 10:00:00 +0100"), RFC 3339 from syslog
+//    ("2024-01-02T10:00:00+01:00"), UTC from Exchange and providers. Written in UTC: "2024-01-02T09:00:00.000Z".
+//  - without a zone: Exim's "2024-01-02 10:00:00", the server's local time. Written as the source wrote it, without
+//    a zone designator ("2024-01-02T10:00:00.000"): the log does not say which zone that is.
+//  - classic syslog, "Jan  2 10:00:00": no zone and no year. The year is inferred per input (InputDates) from the
+//    time the input was last written, or given by the caller (--year).
+// Every text has milliseconds, so texts of the same kind sort as their times do.
+
+/** A moment read from a source. */
+export interface EventTime {
+  /** Milliseconds since 1970 UTC. A time without a zone counts as if it were UTC: it orders with zoned times to
+   * within its zone's offset. */
+  readonly instant: number;
+  readonly zoned: boolean;
+  /** The source gave no year: it was inferred from the input's modification time, or from the current date. */
+  readonly yearInferred: boolean;
+}
+
+/** ISO 8601 text of a time: UTC with "Z" when the source gave a zone, the source's own clock without one otherwise. */
+export function isoText(time: EventTime): string {
+  const text = new Date(time.instant).toISOString();
+  return time.zoned ? text : text.slice(0, -1);
+}
+
+const DAY_MS = 86_400_000;
+const DAY_SECONDS = 86_400;
+/** How far past the reference time a stamp may be and still belong to the reference's year: clocks and zones differ
+ * (a stamp is local time, read as UTC; the file's time is UTC). */
+const REFERENCE_SLACK_MS = DAY_MS;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The instant of a UTC date and time, or undefined when there is no such date (31 April, 29 February 2023). */
+function utcInstant(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond = 0): number | undefined {
+  const days = month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
+  if (!days || day < 1 || day > days || hour > 23 || minute > 59 || second > 60) return undefined;
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999. A leap second is read as the second before.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, Math.min(second, 59), millisecond);
+  return date.getTime();
+}
+
+/** Minutes east of UTC of an offset written "Z", "+01", "+0100" or "+01:00"; undefined when it is no offset. */
+function offsetMinutes(text: string): number | undefined {
+  if (text.toUpperCase() === 'Z') return 0;
+  const match = /^([+-])(\d\d):?(\d\d)?$/.exec(text);
+  if (!match || Number(match[2]) > 23 || Number(match[3] ?? 0) > 59) return undefined;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0));
+}
+
+/** RFC 5322's zone names (§4.3, obsolete but common); other names there count as UTC, as the RFC says. */
+const ZONE_HOURS: Readonly<Record<string, number>> = { UT: 0, GMT: 0, Z: 0, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7 };
+
+/** A time from its fields; `zone` as written (an offset, a zone name, or undefined for none). */
+function timeOf(fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond?: number }, zone: string | undefined): EventTime | undefined {
+  const local = utcInstant(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second, fields.millisecond);
+  if (local === undefined) return undefined;
+  if (zone === undefined) return { instant: local, zoned: false, yearInferred: false };
+  const minutes = /^[A-Za-z]+$/.test(zone) && zone.toUpperCase() !== 'Z' ? (ZONE_HOURS[zone.toUpperCase()] ?? 0) * 60 : offsetMinutes(zone);
+  return minutes === undefined ? undefined : { instant: local - minutes * 60_000, zoned: true, yearInferred: false };
+}
+
+// "2024-01-02T10:00:00.123+01:00", "2024-01-02 10:00:00", Exim's "2024-01-02 10:00:00 +0100".
+const ISO_DATE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d\d(?::?\d\d)?)?$/i;
+// "Tue, 2 Jan 2024 10:00:00 +0100 (CET)"; the day's name is not checked (bounces get it wrong), its seconds are optional.
+const RFC5322_DATE = /^(?:[A-Za-z]+,?\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d\d?):(\d\d)(?::(\d\d))?(?:\s*([+-]\d{4}|[A-Za-z]{1,5}))?\s*(?:\([^()]*\))?$/;
+
+/** A date that holds its year: RFC 3339 / ISO 8601, Exim's, or RFC 5322's. Undefined for any other text. */
+export function fullDate(text: string): EventTime | undefined {
+  const trimmed = text.trim();
+  const iso = ISO_DATE.exec(trimmed);
+  if (iso) {
+    const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = iso;
+    return timeOf({
+      year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second),
+      millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
+    }, zone);
+  }
+  const rfc = RFC5322_DATE.exec(trimmed);
+  if (!rfc) return undefined;
+  const [, day, monthName, yearText, hour, minute, second = '0', zone] = rfc;
+  const month = MONTH_NAMES.indexOf(monthName.toLowerCase()) + 1;
+  if (month === 0) return undefined;
+  // RFC 5322 §4.3: two-digit years 00-49 are 2000-2049, 50-99 and three-digit years count from 1900.
+  const year = yearText.length === 4 ? Number(yearText) : Number(yearText) + (yearText.length === 2 && Number(yearText) < 50 ? 2000 : 1900);
+  return timeOf({ year, month, day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) }, zone);
+}
+
+/** Month names by their three character codes, for reading stamps without making strings. */
+const MONTH_BY_CODES = new Map(MONTH_NAMES.map((name, index) => [codesKey(name[0].toUpperCase() + name.slice(1), 0), index + 1]));
+
+function codesKey(text: string, at: number): number {
+  return (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+}
+
+const STAMP_LENGTH = 'Jan  2 10:00:00'.length;
+
+function digit(text: string, at: number): number {
+  const value = text.charCodeAt(at) - 48;
+  return value >= 0 && value <= 9 ? value : -1;
+}
+
+/** Two digits at `at` as a number, or -1. */
+function twoDigits(text: string, at: number): number {
+  const tens = digit(text, at);
+  const ones = digit(text, at + 1);
+  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
+}
+
+/**
+ * The place within a year of the syslog stamp ("Jan  2 10:00:00") that `text` starts with, or -1: seconds counted as
+ * if every month had 32 days, so places order as the stamps do and the month, day and time can be read back. Read
+ * by character codes, without a regular expression or a string: it runs on every line of a log.
+ */
+export function stampPlace(text: string): number {
+  if (text.length < STAMP_LENGTH || text.charCodeAt(3) !== 32 || text.charCodeAt(6) !== 32 || text.charCodeAt(9) !== 58 || text.charCodeAt(12) !== 58) return -1;
+  const month = MONTH_BY_CODES.get(codesKey(text, 0));
+  const ones = digit(text, 5);
+  const tens = text.charCodeAt(4) === 32 ? 0 : digit(text, 4);
+  const day = tens < 0 || ones < 0 ? 0 : tens * 10 + ones;
+  const hour = twoDigits(text, 7);
+  const minute = twoDigits(text, 10);
+  const second = twoDigits(text, 13);
+  if (month === undefined || day < 1 || day > (month === 2 ? 29 : MONTH_DAYS[month - 1]) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return -1;
+  // A leap second (23:59:60, at the end of a month) is read as the second before: 60 would be the next day's place.
+  return (month * 32 + day) * DAY_SECONDS + hour * 3600 + minute * 60 + Math.min(second, 59);
+}
+
+/** The instant of a stamp's place in `year`, or undefined when that year has no such day (29 February). */
+function instantAt(year: number, place: number): number | undefined {
+  const days = Math.floor(place / DAY_SECONDS);
+  const seconds = place % DAY_SECONDS;
+  return utcInstant(year, Math.floor(days / 32), days % 32, Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60);
+}
+
+/**
+ * Where the year of an input's syslog stamps comes from: given (`--year`: the year of the input's first stamp), or
+ * inferred from a reference time: when the input was last written (a file's modification time), else the current
+ * time (stdin, a pipe, an editor's unsaved text).
+ */
+export type YearSource = { readonly year: number } | { readonly reference: number };
+
+/** A stamp more than this before the line above it (in places: about half a year) is in the next year. */
+const ROLL_OVER_PLACES = 6 * 32 * DAY_SECONDS;
+/** Places of one year; a stamp's order within its input is its year's number times this, plus its place. */
+const YEAR_PLACES = 13 * 32 * DAY_SECONDS;
+
+/** A syslog stamp of an input whose year is decided when the input ends. */
+export class PendingStamp {
+  /** The time once resolved; null when its year has no such day. */
+  private resolved: EventTime | null | undefined;
+
+  constructor(readonly dates: InputDates, private readonly rollOvers: number, private readonly place: number) {}
+
+  /** Orders the stamps of one input: by the turns of the year before them, then by place within the year. */
+  get order(): number {
+    return this.rollOvers * YEAR_PLACES + this.place;
+  }
+
+  /** The time, once its input has ended; undefined when its year has no such day. */
+  resolve(): EventTime | undefined {
+    if (this.resolved === undefined) {
+      const instant = instantAt(this.dates.yearOfRollOver(this.rollOvers), this.place);
+      this.resolved = instant === undefined ? null : { instant, zoned: false, yearInferred: this.dates.yearInferred };
+    }
+    return this.resolved ?? undefined;
+  }
+}
+
+/** The time of an event: known, or a syslog stamp whose input has not ended. */
+export type Stamp = EventTime | PendingStamp;
+
+/**
+ * Reads the dates of one input, in the order of its lines. Lines are in time order, so a stamp more than about half a
+ * year before the line above it (December, then January) starts the next year: a roll-over. The latest stamp after
+ * the last roll-over is put in the latest year that does not make it later than the reference time (a day of slack),
+ * and each roll-over before it takes a year off. Anchored on the end, a log longer than a year keeps its first year,
+ * and a December line of a file written in January is of the year before. With a given year, the input's first stamp
+ * is in that year.
+ */
+export class InputDates {
+  private rollOvers = 0;
+  private previousPlace = -1;
+  /** The latest place since the last roll-over, and that roll-over's number. */
+  private latestPlace = -1;
+  private latestRollOvers = 0;
+  private firstYear: number | undefined;
+  private hasEnded = false;
+
+  constructor(private readonly source: YearSource) {
+    if ('year' in source) this.firstYear = source.year;
+  }
+
+  get yearInferred(): boolean {
+    return !('year' in this.source);
+  }
+
+  /** Whether the input has ended, and so the year of its stamps is decided. */
+  get ended(): boolean {
+    return this.hasEnded;
+  }
+
+  /** Notes the stamp a log line starts with, if any, so a roll-over is seen on lines that report nothing too. */
+  observeLine(text: string): void {
+    const place = stampPlace(text);
+    if (place >= 0) this.note(place);
+  }
+
+  /** The time of a date as written in this input: known at once when it holds its year, pending for a syslog stamp. */
+  read(text: string | undefined): Stamp | undefined {
+    if (text === undefined) return undefined;
+    const place = text.length === STAMP_LENGTH ? stampPlace(text) : -1;
+    if (place < 0) return fullDate(text);
+    this.note(place);
+    return new PendingStamp(this, this.rollOvers, place);
+  }
+
+  private note(place: number): void {
+    if (this.previousPlace >= 0 && place < this.previousPlace - ROLL_OVER_PLACES) this.rollOvers++;
+    this.previousPlace = place;
+    if (this.latestRollOvers !== this.rollOvers || place > this.latestPlace) {
+      this.latestPlace = place;
+      this.latestRollOvers = this.rollOvers;
+    }
+  }
+
+  /** The input has ended: the year of its stamps is decided. */
+  end(): void {
+    this.hasEnded = true;
+    if (this.firstYear !== undefined || this.latestPlace < 0 || !('reference' in this.source)) return;
+    this.firstYear = yearNotAfter(this.latestPlace, this.source.reference) - this.latestRollOvers;
+  }
+
+  /** The year of the stamps after `rollOvers` roll-overs; only once the input has ended. */
+  yearOfRollOver(rollOvers: number): number {
+    if (!this.hasEnded || this.firstYear === undefined) throw new Error('the year of a stamp is known only once its input has ended');
+    return this.firstYear + rollOvers;
+  }
+}
+
+/** The latest year in which a stamp's place is no later than `reference` and a day; looked for from the year after
+ * the reference's (within the day) back, up to eight years for a 29 February (1900 and 2100 are no leap years). */
+function yearNotAfter(place: number, reference: number): number {
+  const referenceYear = new Date(reference).getUTCFullYear();
+  for (let year = referenceYear + 1; year >= referenceYear - 8; year--) {
+    const instant = instantAt(year, place);
+    if (instant !== undefined && instant <= reference + REFERENCE_SLACK_MS) return year;
+  }
+  return referenceYear;
+}
