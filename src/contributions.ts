@@ -9,6 +9,7 @@ export const COMMANDS = {
   probeSmtp: 'smtpDiagnostics.probeSmtp',
   checkBouncedDomains: 'smtpDiagnostics.checkBouncedDomains',
   openCompressedLog: 'smtpDiagnostics.openCompressedLog',
+  openDecodedPart: 'smtpDiagnostics.openDecodedPart',
 } as const;
 
 /** Custom editor view types, as contributed in package.json `contributes.customEditors`. */

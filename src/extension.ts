@@ -13,6 +13,8 @@ import { registerOpenCompressedLog } from './features/openCompressedLog';
 import { registerCompressedLogEditor } from './features/compressedLogEditor';
 import { registerStatusColours } from './features/statusColours';
 import { registerBounceStatusBar } from './features/bounceStatusBar';
+import { registerMessageStructure } from './features/messageStructure';
+import { registerDecodedPart } from './features/decodedPart';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputLog();
@@ -29,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerCompressedLogEditor());
   context.subscriptions.push(registerStatusColours());
   context.subscriptions.push(registerBounceStatusBar());
+  context.subscriptions.push(registerMessageStructure());
+  context.subscriptions.push(registerDecodedPart());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);
 }
 
