@@ -9,6 +9,7 @@ export const COMMANDS = {
   probeSmtp: 'smtpDiagnostics.probeSmtp',
   checkBouncedDomains: 'smtpDiagnostics.checkBouncedDomains',
   openCompressedLog: 'smtpDiagnostics.openCompressedLog',
+  openDecodedPart: 'smtpDiagnostics.openDecodedPart',
   traceMessage: 'smtpDiagnostics.traceMessage',
   filterMailLog: 'smtpDiagnostics.filterMailLog',
 } as const;

@@ -13,6 +13,8 @@ import { registerOpenCompressedLog } from './features/openCompressedLog';
 import { registerCompressedLogEditor } from './features/compressedLogEditor';
 import { registerStatusColours } from './features/statusColours';
 import { registerBounceStatusBar } from './features/bounceStatusBar';
+import { registerMessageStructure } from './features/messageStructure';
+import { registerDecodedPart } from './features/decodedPart';
 import { registerTraceMessage } from './features/traceMessage';
 import { registerFilterMailLog } from './features/filterMailLog';
 
@@ -31,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerCompressedLogEditor());
   context.subscriptions.push(registerStatusColours());
   context.subscriptions.push(registerBounceStatusBar());
+  context.subscriptions.push(registerMessageStructure());
+  context.subscriptions.push(registerDecodedPart());
   context.subscriptions.push(registerTraceMessage());
   context.subscriptions.push(registerFilterMailLog());
   log.info(`SMTP Diagnostics ${context.extension.packageJSON.version} active in VS Code ${vscode.version}`);

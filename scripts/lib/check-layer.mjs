@@ -1,4 +1,4 @@
-// What the script-based test layers (start, hermetic, package) share: ok/FAIL lines and the closing
+// What the script-based test layers (start, hermetic, package, rendered, hover card) share: ok/FAIL lines and the closing
 // "name: N passed, N failed" line that scripts/test.mjs counts, and waiting for a condition.
 
 /** A tally for one layer: `check(ok, text)` prints and counts a check, `finish()` prints the closing line. */

@@ -11,6 +11,7 @@
 /* global document, getComputedStyle -- used inside page.$$eval / evaluate / waitForFunction, which run in the browser */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkLayer } from '../lib/check-layer.mjs';
 import { acceptInQuickInput, bounceCountsInStatusBar, openFile, root, runCommand, waitForTokens, withWorkbench } from '../lib/workbench-page.mjs';
 
 /** Theme colours of markup.deleted / markup.changed / markup.inserted (theme-defaults in VS Code 1.100). */
@@ -67,13 +68,7 @@ async function chooseTheme(page, theme) {
   await page.waitForFunction((themeFile) => document.querySelector('.monaco-workbench')?.className.includes(themeFile), theme.themeFile);
 }
 
-let failures = 0;
-let passes = 0;
-function check(ok, text) {
-  if (ok) passes += 1;
-  else failures += 1;
-  console.log(`${ok ? 'ok  ' : 'MISS'} ${text}`);
-}
+const { check, finish } = checkLayer('rendered');
 
 /** Pixels of the overview ruler's canvas within a small distance of each colour, once both show (the ruler is drawn
  * after the decorations arrive), or as they are after 20 s. */
@@ -142,5 +137,4 @@ for (const { theme, decorations } of SESSIONS) {
     }
   });
 }
-console.log(`rendered: ${passes} passed, ${failures} failed`);
-process.exitCode = failures > 0 ? 1 : 0;
+finish();

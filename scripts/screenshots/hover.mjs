@@ -5,6 +5,7 @@
 /* global document -- used inside page.evaluate, which runs in the browser */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkLayer } from '../lib/check-layer.mjs';
 import { openFile, pickInQuickInput, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -15,13 +16,7 @@ const lines = readFileSync(join(root, 'samples', 'maillog'), 'utf8').split('\n')
 const line = lines.findIndex((text) => text.includes('said: 550 5.3.2'));
 const column = lines[line].indexOf('said: 550 5.3.2') + 'said: 550 '.length + 2;
 
-let failures = 0;
-let passes = 0;
-function check(ok, text) {
-  if (ok) passes += 1;
-  else failures += 1;
-  console.log(`${ok ? 'ok  ' : 'MISS'} ${text}`);
-}
+const { check, finish } = checkLayer('hover-card');
 
 // The hover opens below the line, where the sample leaves room for the whole card.
 await withWorkbench({ viewport: VIEWPORT, settings: { 'editor.hover.above': false } }, async (page) => {
@@ -51,5 +46,4 @@ await withWorkbench({ viewport: VIEWPORT, settings: { 'editor.hover.above': fals
     console.log(`Saved ${path}`);
   }
 });
-console.log(`hover-card: ${passes} passed, ${failures} failed`);
-process.exitCode = failures > 0 ? 1 : 0;
+finish();
