@@ -115,6 +115,7 @@ describe('hostile input: time linear in the length', function () {
   it('transcript lines: "RCPT TO:<" repeated', () => assertLinear((n) => logLine(repeated('RCPT TO:<', n)), 40_000));
   it('classifier: "client host [" repeated', () => assertLinear((n) => () => classify(failure(repeated('client host [', n))), 40_000));
   it('report: a remote host of "[" repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x', { remoteMta: `host ${'['.repeat(n)}` }), type: 'hard', reason: 'other', rule: 'class' }), 20_000));
+  it('report: a date of "2026-11-27 " repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x'), date: repeated('2026-11-27 ', n), type: 'hard', reason: 'other', rule: 'class' }), 40_000));
   it('message: an HTML-only body of "<" repeated', () => assertLinear((n) => () => parseBounceMessage(message('<'.repeat(n), 'text/html'), 'hostile'), 20_000));
   it('message: returned headers of "Message-ID: <" lines', () => assertLinear((n) => () => parseBounceMessage(multipartReport([['text/plain', 'a@b.example: 550 unknown'], ['text/rfc822-headers', repeated('Message-ID: <\n', n)]]), 'hostile'), 80_000));
   it('message: provider JSON with "bouncedRecipients":[ repeated', () => assertLinear((n) => () => parseBounceMessage(message(`{"notificationType":"Bounce",${repeated('"bouncedRecipients":[', n)}`), 'hostile'), 40_000));
@@ -163,6 +164,18 @@ describe('hostile input: memory bounded by bytes', function () {
       measure();
     });
     assert.ok(growth < 8 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+  });
+
+  it('the report\'s timeline: 300,000 distinct hours (34 years) keep 100,000, the others counted undated', async () => {
+    const report = new BounceReport();
+    const growth = await heapGrowthAt(async (measure) => {
+      for (let i = 0; i < 300_000; i++) report.add({ ...failure('550 unknown'), date: new Date(Date.UTC(1990, 0, 1) + i * 3_600_000).toISOString(), type: 'hard', reason: 'other', rule: 'class' });
+      measure();
+    });
+    assert.ok(growth < 24 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
+    const { timeline } = report.model({ files: 1, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] });
+    assert.equal(timeline.undated, 200_000);
+    assert.equal(timeline.unit, 'month');
   });
 
   it('a record keeps a bounded prefix of a 1 MB diagnostic, with an ellipsis', async () => {

@@ -5,7 +5,8 @@
 //     includeSoft,       // also return soft-bounce records (type 'soft'); default: hard only
 //     signal,            // AbortSignal: rejects with ExtractionCancelled
 //     onProgress,        // (rawBytesRead) => void, called per chunk
-//     onEvent,           // every classified event, deliveries and inbound rejects included (reports use it)
+//     onEvent,           // every classified event, deliveries and inbound rejects included (reports use it), with
+//                        // its input's dates (eventTime.ts), which read its date as the records' are read
 //     followSymlinks,    // enter symlinked folders met in a walk (each real folder once); default: skip them
 //     year,              // the year of each input's first syslog stamp; default: inferred from when it was written
 //   });
@@ -36,7 +37,7 @@ export interface ExtractOptions {
   readonly includeSoft?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (rawBytes: number) => void;
-  readonly onEvent?: (event: ClassifiedEvent) => void;
+  readonly onEvent?: (event: ClassifiedEvent, dates: InputDates) => void;
   readonly followSymlinks?: boolean;
   /** The year of each input's first syslog stamp, which has none (stamps after a December-to-January turn get the
    * next); default: inferred from when the input was last written. */
@@ -87,7 +88,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
         // Deliveries are the bulk of a log: no classification, and an event object only for a listener.
         summary.delivered++;
         aggregator.delivered(event.address);
-        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success', 'delivered'));
+        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success', 'delivered'), dates);
         continue;
       }
       if (event.outcome === 'failed') summary.failed++;
@@ -96,7 +97,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       // Only failures become records: deferrals and inbound rejects are classified only for a listener.
       if (event.outcome !== 'failed' && !options.onEvent) continue;
       const classified = classify(event);
-      options.onEvent?.(classified);
+      options.onEvent?.(classified, dates);
       aggregator.add(classified, dates);
     }
   };

@@ -1,21 +1,33 @@
-// Markdown bounce report per domain, per code and per remote host, for logs and bounce messages alike (like
-// pflogsumm's bounce sections). Text from the inputs is escaped: it is data, not Markdown.
+// The bounce report per domain, code, reason and remote host, for logs and bounce messages alike (like pflogsumm's
+// bounce sections), with failures over time and the failed addresses. BounceReport collects events into a
+// ReportModel (plain data, see reportModel.ts); reportMarkdown and reportText render one document layout from it.
+// Text from the inputs stays data: Markdown escapes it, terminal text escapes its control characters.
 //
 // Memory stays bounded on huge inputs: diagnostics are counted as patterns (addresses, IP addresses and ids masked,
 // so "550 5.1.1 <a@x>: unknown" and "550 5.1.1 <b@x>: unknown" are one line), each row keeps its few most frequent
 // ones, and every key is copied out of the chunk it was read from.
 import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
-import { detach } from './detach';
+import { clipped, detach } from './detach';
+import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
+import { COLUMNS } from './reportModel';
+import { InputDates } from './eventTime';
 import { failureKindOf } from './failureKind';
-import type { FailureKind } from './failureKind';
-import type { ClassifiedEvent } from './types';
+import { escapeUnsafe } from './safeText';
+import { FailureTimeline } from './timeline';
+import type { BounceRecord, ClassifiedEvent } from './types';
 import type { ExtractSummary } from './index';
 
 /** How many "delivered after failing" addresses the report names before summing up the rest. */
 const LATER_DELIVERED_SHOWN = 20;
 /** Rows each table shows, the busiest first; the others are summed up in one line. */
 const ROWS_SHOWN = 50;
+/** Keys of a table's chart. */
+const TOP_SHOWN = 10;
+/** Failed addresses the model lists; the extraction command lists them all. */
+const ADDRESSES_SHOWN = 100;
+/** Characters of an address's diagnostic in the model. */
+const ADDRESS_DIAGNOSTIC_CHARS = 400;
 /** Distinct diagnostic patterns a row keeps (the most frequent ones, by the space-saving method). */
 const PATTERNS_KEPT = 32;
 /** Only the start of a diagnostic makes its pattern: the report shows 160 characters of it. */
@@ -45,36 +57,76 @@ function hostName(remoteMta: string): string {
   return open >= 0 && open < close ? remoteMta.slice(0, open).trimEnd() : remoteMta;
 }
 
+/** The code a failure is reported under: the enhanced code, else the reply code. */
+function codeOf(failure: { status?: string | null; reply?: string | null }): string {
+  return failure.status ?? failure.reply ?? 'no code';
+}
+
 /** A pattern's count; `error` is how much of it a pattern it replaced had counted (space-saving). */
-interface PatternCount { count: number; error: number }
-type Tally = Record<FailureKind, number> & { patterns: Map<string, PatternCount> };
+interface PatternCount { count: number; error: number; example: SourceLine }
+interface Tally extends ColumnCounts { patterns: Map<string, PatternCount>; first: SourceLine }
 
 /** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
 const PATTERN_CACHE_LIMIT = 10_000;
 
-/** Collects events for the report; feed it from extractBounces' onEvent. */
+/** The tables, in the order every view shows them. */
+const TABLES: readonly { id: TableId; heading: string; keyName: string; noun: string }[] = [
+  { id: 'domains', heading: 'Per domain', keyName: 'domain', noun: 'domains' },
+  { id: 'codes', heading: 'Per code', keyName: 'code', noun: 'codes' },
+  { id: 'reasons', heading: 'Per reason', keyName: 'reason', noun: 'reasons' },
+  { id: 'hosts', heading: 'Per remote host (the receiving server; for inbound rejects, the sending client)', keyName: 'remote host', noun: 'hosts' },
+];
+
+export interface ReportOptions {
+  /** For events added without their input's dates: the time a syslog stamp's year is inferred from (ms since
+   * 1970); default: the time the report was started. */
+  readonly now?: number;
+}
+
+/** Collects events for the report; feed it from extractBounces' onEvent, which gives each event its input's dates. */
 export class BounceReport {
   private readonly patternOf = new Map<string, string>();
-  private readonly byDomain = new Map<string, Tally>();
-  private readonly byCode = new Map<string, Tally>();
-  private readonly byHost = new Map<string, Tally>();
+  private readonly tallies: Record<TableId, Map<string, Tally>> = { domains: new Map(), codes: new Map(), reasons: new Map(), hosts: new Map() };
+  private readonly timeline = new FailureTimeline();
+  /** Dates of the files of events added without theirs, as the engine would read them for a text without a file. */
+  private readonly ownDates = new Map<string, InputDates>();
+  private readonly now: number;
 
-  add(event: ClassifiedEvent): void {
-    const kind = failureKindOf(event);
-    if (kind === undefined) return;
-    const domain = event.address.slice(event.address.lastIndexOf('@') + 1);
-    const code = event.status ?? event.reply ?? 'no code';
-    const host = (event.remoteMta && hostName(event.remoteMta)) || 'not given';
+  constructor(options: ReportOptions = {}) {
+    this.now = options.now ?? Date.now();
+  }
+
+  add(event: ClassifiedEvent, dates?: InputDates): void {
+    const column = failureKindOf(event);
+    if (!column) return;
+    const keys: Record<TableId, string> = {
+      domains: event.address.slice(event.address.lastIndexOf('@') + 1),
+      codes: codeOf(event),
+      reasons: event.reason,
+      hosts: (event.remoteMta && hostName(event.remoteMta)) || 'not given',
+    };
     const pattern = event.diagnostic ? this.pattern(event.diagnostic) : '';
-    for (const [map, key] of [[this.byDomain, domain], [this.byCode, code], [this.byHost, host]] as const) {
-      let tally = map.get(key);
+    for (const { id } of TABLES) {
+      const map = this.tallies[id];
+      let tally = map.get(keys[id]);
       if (!tally) {
-        tally = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map() };
-        map.set(detach(key), tally);
+        tally = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map(), first: { file: event.file, line: event.line } };
+        map.set(detach(keys[id]), tally);
       }
-      tally[kind]++;
-      if (pattern) count(tally.patterns, pattern);
+      tally[column]++;
+      if (pattern) count(tally.patterns, pattern, event);
     }
+    if (column !== 'inbound') this.timeline.add(this.datesOf(event.file, dates).read(event.date), column);
+  }
+
+  private datesOf(file: string, given: InputDates | undefined): InputDates {
+    if (given) return given;
+    let own = this.ownDates.get(file);
+    if (!own) {
+      own = new InputDates({ reference: this.now });
+      this.ownDates.set(file, own);
+    }
+    return own;
   }
 
   private pattern(diagnostic: string): string {
@@ -89,44 +141,68 @@ export class BounceReport {
     return pattern;
   }
 
-  toMarkdown(summary: ExtractSummary, title = 'Bounce report'): string {
-    const lines = [`# ${escapeMarkdown(title)}`, '',
-      `Scanned ${summary.files} file(s), ${summary.lines} line(s), ${summary.messages} message(s): ` +
-      `${summary.failed} failed, ${summary.deferred} deferred, ${summary.delivered} delivered, ${summary.rejectedInbound} inbound rejects (this server refusing others' mail; not in the suppression list).`, ''];
+  /** The report as data. `records` (extractBounces' with includeSoft) give the failed addresses. */
+  model(summary: ExtractSummary, options: { title?: string; records?: readonly BounceRecord[] } = {}): ReportModel {
+    // The engine ends its inputs' dates as it reads them; these have no end but this.
+    for (const dates of this.ownDates.values()) if (!dates.ended) dates.end();
     const later = summary.laterDelivered;
-    if (later.length) {
-      const shown = later.slice(0, LATER_DELIVERED_SHOWN).map(escapeMarkdown).join(', ');
-      const more = later.length > LATER_DELIVERED_SHOWN ? ` and ${later.length - LATER_DELIVERED_SHOWN} more` : '';
-      lines.push(`Delivered after failing (left out of the suppression list): ${shown}${more}`, '');
-    }
-    const tables = [
-      ['Per domain', this.byDomain, 'domains'],
-      ['Per code', this.byCode, 'codes'],
-      ['Per remote host (the receiving server; for inbound rejects, the sending client)', this.byHost, 'hosts'],
-    ] as const;
-    for (const [heading, map, noun] of tables) {
-      lines.push(`## ${heading}`, '', '| | hard | review | soft | deferred | inbound rejects | top diagnostic |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-      const rows = [...map].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1));
-      for (const [key, tally] of rows.slice(0, ROWS_SHOWN)) {
-        lines.push(`| ${escapeMarkdown(key)} | ${tally.hard} | ${tally.review} | ${tally.soft} | ${tally.deferred} | ${tally.inbound} | ${topPattern(tally.patterns)} |`);
-      }
-      if (rows.length === 0) lines.push('| (none) | 0 | 0 | 0 | 0 | 0 | |');
-      if (rows.length > ROWS_SHOWN) {
-        const rest = rows.slice(ROWS_SHOWN).map(([, tally]) => tally);
-        const sum = (field: 'hard' | 'review' | 'soft' | 'deferred' | 'inbound') => rest.reduce((all, tally) => all + tally[field], 0);
-        lines.push(`| ${rest.length} more ${noun} | ${sum('hard')} | ${sum('review')} | ${sum('soft')} | ${sum('deferred')} | ${sum('inbound')} | |`);
-      }
-      lines.push('');
-    }
-    if (summary.problems.length) lines.push('## Inputs not scanned', '', ...summary.problems.map((p) => `- ${escapeMarkdown(p.file)}: ${escapeMarkdown(p.problem)}`), '');
-    return lines.join('\n');
+    return {
+      title: options.title ?? 'Bounce report',
+      summary: {
+        files: summary.files, lines: summary.lines, messages: summary.messages, failed: summary.failed,
+        deferred: summary.deferred, delivered: summary.delivered, rejectedInbound: summary.rejectedInbound,
+      },
+      laterDelivered: { shown: later.slice(0, LATER_DELIVERED_SHOWN), more: Math.max(0, later.length - LATER_DELIVERED_SHOWN) },
+      timeline: this.timeline.timeline(),
+      tables: TABLES.map(({ id, heading, keyName }) => table(id, heading, keyName, this.tallies[id])),
+      addresses: addressRows(options.records ?? []),
+      problems: summary.problems.map(({ file, problem }) => ({ file, problem })),
+    };
   }
+
+  toMarkdown(summary: ExtractSummary, title = 'Bounce report'): string {
+    return reportMarkdown(this.model(summary, { title }));
+  }
+}
+
+function table(id: TableId, heading: string, keyName: string, tallies: ReadonlyMap<string, Tally>): ReportTable {
+  const rows = [...tallies].map(([key, tally]) => row(key, tally)).sort((a, b) => b.total - a.total || (a.key < b.key ? -1 : 1));
+  const hidden = rows.slice(ROWS_SHOWN);
+  const sum = (column: Column) => hidden.reduce((all, each) => all + each[column], 0);
+  const rest = hidden.length ? { rows: hidden.length, ...Object.fromEntries(COLUMNS.map((column) => [column, sum(column)])) as ColumnCounts } : undefined;
+  const own = (each: ReportRow) => each.total - each.inbound;
+  const top = rows.filter((each) => own(each) > 0).sort((a, b) => own(b) - own(a) || (a.key < b.key ? -1 : 1)).slice(0, TOP_SHOWN)
+    .map(({ key, hard, review, soft, deferred }) => ({ key, hard, review, soft, deferred }));
+  return { id, heading, keyName, rows: rows.slice(0, ROWS_SHOWN), rest, top };
+}
+
+function row(key: string, tally: Tally): ReportRow {
+  const { hard, review, soft, deferred, inbound } = tally;
+  const top = topPattern(tally.patterns);
+  return {
+    key, hard, review, soft, deferred, inbound, total: hard + review + soft + deferred + inbound,
+    ...(top && { topDiagnostic: { text: top[0], count: top[1].count - top[1].error, atLeast: top[1].error > 0 } }),
+    example: top?.[1].example ?? tally.first,
+  };
+}
+
+const TYPE_ORDER = { hard: 0, review: 1, soft: 2 } as const;
+
+function addressRows(records: readonly BounceRecord[]): ReportModel['addresses'] {
+  const rows: AddressRow[] = [...records]
+    .sort((a, b) => TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || b.count - a.count || (a.address < b.address ? -1 : 1))
+    .slice(0, ADDRESSES_SHOWN)
+    .map((record) => ({
+      address: record.address, type: record.type, code: codeOf(record), reason: record.reason, count: record.count,
+      diagnostic: clipped(record.diagnostic, ADDRESS_DIAGNOSTIC_CHARS), source: { file: record.file, line: record.line },
+    }));
+  return { rows, more: Math.max(0, records.length - rows.length) };
 }
 
 /** Counts a pattern (a copy already, from BounceReport's cache). In a full map the least counted pattern gives its
  * place, and its count, to the new one: a pattern frequent enough to be the top one is then always kept, however late
  * it first shows. */
-function count(patterns: Map<string, PatternCount>, pattern: string): void {
+function count(patterns: Map<string, PatternCount>, pattern: string, event: SourceLine): void {
   const entry = patterns.get(pattern);
   if (entry) {
     entry.count++;
@@ -138,18 +214,99 @@ function count(patterns: Map<string, PatternCount>, pattern: string): void {
     patterns.delete(least![0]);
   }
   const inherited = least?.[1].count ?? 0;
-  patterns.set(pattern, { count: inherited + 1, error: inherited });
+  patterns.set(pattern, { count: inherited + 1, error: inherited, example: { file: event.file, line: event.line } });
 }
 
-/** The most frequent pattern with the count it surely has ("+": it may have more, seen before it was kept). */
-function topPattern(patterns: ReadonlyMap<string, PatternCount>): string {
+/** The most frequent pattern. */
+function topPattern(patterns: ReadonlyMap<string, PatternCount>): [string, PatternCount] | undefined {
   let top: [string, PatternCount] | undefined;
   for (const item of patterns) if (!top || item[1].count > top[1].count) top = item;
-  if (!top) return '';
-  const [pattern, { count: counted, error }] = top;
-  return `${escapeMarkdown(pattern)} (×${counted - error}${error ? '+' : ''})`;
+  return top;
 }
 
-function total(tally: Tally): number {
-  return tally.hard + tally.review + tally.soft + tally.deferred + tally.inbound;
+// One layout for the Markdown and the terminal text: blocks of plain strings, each renderer escaping every string.
+
+type Block =
+  | { kind: 'title' | 'heading' | 'paragraph'; text: string }
+  | { kind: 'table'; head: readonly string[]; rows: readonly (readonly string[])[] }
+  | { kind: 'list'; items: readonly string[] };
+
+const COLUMN_NAMES: Record<Column, string> = { hard: 'hard', review: 'review', soft: 'soft', deferred: 'deferred', inbound: 'inbound rejects' };
+
+function reportBlocks(model: ReportModel): Block[] {
+  const { summary, laterDelivered } = model;
+  const blocks: Block[] = [{ kind: 'title', text: model.title }, {
+    kind: 'paragraph',
+    text: `Scanned ${summary.files} file(s), ${summary.lines} line(s), ${summary.messages} message(s): ` +
+      `${summary.failed} failed, ${summary.deferred} deferred, ${summary.delivered} delivered, ${summary.rejectedInbound} inbound rejects (this server refusing others' mail; not in the suppression list).`,
+  }];
+  if (laterDelivered.shown.length) {
+    const more = laterDelivered.more ? ` and ${laterDelivered.more} more` : '';
+    blocks.push({ kind: 'paragraph', text: `Delivered after failing (left out of the suppression list): ${laterDelivered.shown.join(', ')}${more}` });
+  }
+  for (const each of model.tables) {
+    const noun = TABLES.find((known) => known.id === each.id)!.noun;
+    const cells = (counts: ColumnCounts) => COLUMNS.map((column) => String(counts[column]));
+    const rows = each.rows.map((shown) => [shown.key, ...cells(shown), shown.topDiagnostic ? diagnosticCell(shown.topDiagnostic) : '']);
+    if (rows.length === 0) rows.push(['(none)', ...COLUMNS.map(() => '0'), '']);
+    if (each.rest) rows.push([`${each.rest.rows} more ${noun}`, ...cells(each.rest), '']);
+    blocks.push({ kind: 'heading', text: each.heading }, { kind: 'table', head: [each.keyName, ...COLUMNS.map((column) => COLUMN_NAMES[column]), 'top diagnostic'], rows });
+  }
+  if (model.problems.length) blocks.push({ kind: 'heading', text: 'Inputs not scanned' }, { kind: 'list', items: model.problems.map((p) => `${p.file}: ${p.problem}`) });
+  return blocks;
+}
+
+function diagnosticCell({ text, count: counted, atLeast }: { text: string; count: number; atLeast: boolean }): string {
+  return `${text} (×${counted}${atLeast ? '+' : ''})`;
+}
+
+/** The report as Markdown (text from the inputs escaped: it is data, not Markdown). */
+export function reportMarkdown(model: ReportModel): string {
+  const lines: string[] = [];
+  for (const block of reportBlocks(model)) {
+    switch (block.kind) {
+      case 'title': lines.push(`# ${escapeMarkdown(block.text)}`); break;
+      case 'heading': lines.push(`## ${escapeMarkdown(block.text)}`); break;
+      case 'paragraph': lines.push(escapeMarkdown(block.text)); break;
+      case 'list': lines.push(...block.items.map((item) => `- ${escapeMarkdown(item)}`)); break;
+      case 'table': {
+        // The key column is unnamed: the heading names it.
+        const cellsOf = (cells: readonly string[]) => `|${cells.map((cell) => (cell ? ` ${escapeMarkdown(cell)} ` : ' ')).join('|')}|`;
+        lines.push(cellsOf(['', ...block.head.slice(1)]), `| --- | ${COLUMNS.map(() => '---:').join(' | ')} | --- |`, ...block.rows.map(cellsOf));
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The report as plain text for a terminal: columns aligned, text from the inputs as it is but for its control, bidi
+ * and separator characters, which are written as escapes ("\x1b", "\u202e") so that none acts on the terminal.
+ */
+export function reportText(model: ReportModel): string {
+  const lines: string[] = [];
+  for (const block of reportBlocks(model)) {
+    switch (block.kind) {
+      case 'title': case 'heading': {
+        const text = escapeUnsafe(block.text);
+        lines.push(text, (block.kind === 'title' ? '=' : '-').repeat(Math.min(text.length, 80)));
+        // A heading's table follows right under it.
+        if (block.kind === 'heading') continue;
+        break;
+      }
+      case 'paragraph': lines.push(escapeUnsafe(block.text)); break;
+      case 'list': lines.push(...block.items.map((item) => `- ${escapeUnsafe(item)}`)); break;
+      case 'table': {
+        const rows = [block.head, ...block.rows].map((cells) => cells.map(escapeUnsafe));
+        const widths = block.head.map((_, at) => Math.max(...rows.map((cells) => cells[at].length)));
+        const last = block.head.length - 1;
+        // The key column is aligned left, the counts right; the diagnostic ends the line, unpadded.
+        const aligned = (cell: string, at: number) => (at === last ? cell : at === 0 ? cell.padEnd(widths[at]) : cell.padStart(widths[at]));
+        lines.push(...rows.map((cells) => cells.map(aligned).join('  ').trimEnd()));
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }
