@@ -1,30 +1,34 @@
-// `smtp-diag report`: a Markdown bounce report per domain and per code.
+// `smtp-diag report`: the bounce report per domain, code, reason and remote host, as plain text or Markdown.
 import { extractBounces } from '../core/bounce';
-import { BounceReport } from '../core/bounce/report';
+import { BounceReport, reportMarkdown, reportText } from '../core/bounce/report';
 import { parseInputArgs } from './extract';
 import { CliCommand, EXIT } from './io';
 import { terminalSafeLines, writePieces, writeProblems } from './output';
 
-const USAGE = `Usage: smtp-diag report [--follow] <file|dir|->...
+const USAGE = `Usage: smtp-diag report [--markdown] [--follow] <file|dir|->...
 
-Prints a Markdown report of the failures in mail logs and bounce messages: per recipient domain and per
-status code, hard / soft / deferred counts, inbound rejects, and the most frequent diagnostic.
+Prints a report of the failures in mail logs and bounce messages: per recipient domain, status code, reason and
+remote host, hard / review / soft / deferred counts, inbound rejects, and the most frequent diagnostic.
+Plain text, columns aligned; --markdown prints it as Markdown tables instead (text from the inputs escaped).
 Inputs and --follow as for "smtp-diag extract"; control characters from the inputs are printed escaped.
 Exit status: 0 done, 1 some input could not be read, 2 bad usage.`;
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  summary: 'Markdown bounce report per domain and per code',
+  summary: 'Bounce report per domain, code, reason and remote host',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseInputArgs(args, io, false);
+    const markdown = args.includes('--markdown');
+    const parsed = parseInputArgs(args.filter((arg) => arg !== '--markdown'), io, false);
     if (typeof parsed === 'string') {
       io.stderr.write(`smtp-diag report: ${parsed}\n${USAGE}\n`);
       return EXIT.usage;
     }
     const report = new BounceReport();
     const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, onEvent: (event) => report.add(event) });
-    await writePieces(io.stdout, terminalSafeLines(report.toMarkdown(summary)));
+    const model = report.model(summary);
+    // reportText escapes what it prints already; terminalSafeLines is the same guard for the Markdown.
+    await writePieces(io.stdout, terminalSafeLines(markdown ? reportMarkdown(model) : reportText(model)));
     const unreadable = summary.problems.filter((problem) => problem.unreadable);
     writeProblems(io.stderr, 'report', unreadable);
     return unreadable.length ? EXIT.inputError : EXIT.ok;

@@ -176,10 +176,15 @@ describe('smtp-diag extract / report', () => {
     assert.deepEqual(Object.keys(JSON.parse(result.stdout)[0]), ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen', 'yearInferred']);
   });
 
-  it('reports per domain and per code in Markdown', async () => {
+  it('reports per domain and per code as aligned text, or as Markdown with --markdown', async () => {
     const result = await runCliCaptured(['report'], `${NOQUEUE}\n${POSTFIX_BOUNCE}\n`);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /\| example\.com \| 1 \| 0 \| 0 \| 0 \| 0 \|/);
-    assert.match(result.stdout, /\| 5\.1\.1 \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
+    assert.match(result.stdout, /^example\.com +1 +0 +0 +0 +0 {2}550 5\.1\.1 User unknown/m);
+    assert.match(result.stdout, /^5\.1\.1 +1 +0 +0 +0 +1 {2}/m);
+    assert.match(result.stdout, /^unknown +0 +0 +0 +0 +1 {2}<…>: Recipient address rejected/m);
+    const markdown = await runCliCaptured(['report', '--markdown'], `${NOQUEUE}\n${POSTFIX_BOUNCE}\n`);
+    assert.equal(markdown.code, 0);
+    assert.match(markdown.stdout, /\| example\.com \| 1 \| 0 \| 0 \| 0 \| 0 \|/);
+    assert.match(markdown.stdout, /\| 5\.1\.1 \| 1 \| 0 \| 0 \| 0 \| 1 \| &lt;…&gt;: Recipient address rejected/);
   });
 });
