@@ -1,4 +1,4 @@
-// Bundles the extension and the CLI. `--production` minifies and drops sourcemaps; `--watch` rebuilds on change.
+// Bundles the extension, the CLI and the bounce report's webview. `--production` minifies and drops sourcemaps; `--watch` rebuilds on change.
 const path = require('node:path');
 const esbuild = require('esbuild');
 
@@ -38,9 +38,14 @@ const common = {
   inject,
 };
 
+/** The bounce report's webview runs in the browser: its script (Chart.js bundled in) and stylesheet load from dist/. */
+const webview = { ...common, platform: 'browser', format: 'iife', target: 'es2022', inject: [] };
+
 const targets = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...webview, entryPoints: ['src/webview/reportView.ts'], outfile: 'dist/reportView.js' },
+  { ...webview, entryPoints: ['src/webview/reportView.css'], outfile: 'dist/reportView.css' },
 ];
 
 async function main() {

@@ -28,6 +28,14 @@ export default tseslint.config(
     },
   },
   {
+    // The webview shows text from logs: it goes in with textContent, never as markup.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln', 'createContextualFragment'].map((property) => ({ property, message: 'Text from logs is data: use textContent or DOM nodes.' }))],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

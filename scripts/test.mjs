@@ -15,6 +15,8 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const LAYERS = [
   { name: 'build', command: node, args: [join(root, 'esbuild.js')], counts: 'exit-code' },
   { name: 'type check', command: bin('tsc'), args: ['-p', root], counts: 'exit-code' },
+  // The bounce report's webview script, with the browser's DOM types.
+  { name: 'view types', command: bin('tsc'), args: ['-p', join(root, 'src', 'webview')], counts: 'exit-code' },
   { name: 'lint', command: bin('eslint'), args: ['--max-warnings', '0', '.'], counts: 'exit-code' },
   { name: 'unit', command: bin('mocha'), args: [], counts: 'mocha' },
   { name: 'grammar', command: node, args: [join(root, 'scripts', 'test-grammar.mjs')], counts: 'summary-line' },

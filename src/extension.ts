@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerCodeHover());
   context.subscriptions.push(registerExplainCommand());
   context.subscriptions.push(registerExtractHardBounces());
-  context.subscriptions.push(registerBounceReport());
+  context.subscriptions.push(registerBounceReport(context.extensionUri));
   context.subscriptions.push(registerLookupMx());
   context.subscriptions.push(registerProbeSmtp());
   context.subscriptions.push(registerCheckBouncedDomains());

@@ -3,7 +3,7 @@
 // modification time, which dates syslog stamps (they have no year), as the engine does for files it reads itself.
 import * as vscode from 'vscode';
 import type { BounceInput } from '../core/bounce';
-import { DECOMPRESSED_SCHEME } from '../features/openCompressedLog';
+import { DECOMPRESSED_SCHEME, decompressedUri } from '../features/openCompressedLog';
 
 /**
  * How the editor reads the folders it is given: symlinked folders are followed, as VS Code's search does; each real
@@ -40,4 +40,15 @@ async function modifiedTime(uri: vscode.Uri): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The document an input name given above stands for, where its line numbers point: a path's file, a URI's document
+ * (an unsaved editor's "untitled:Untitled-1"), and for a gzip file the decompressed document, whose lines the
+ * engine counted.
+ */
+export function sourceDocumentUri(name: string): vscode.Uri {
+  // A scheme has two or more characters: "C:\maillog" is a Windows path.
+  const uri = /^[a-z][a-z0-9+.-]+:/i.test(name) ? vscode.Uri.parse(name, true) : vscode.Uri.file(name);
+  return /\.gz$/i.test(uri.path) ? decompressedUri(uri) : uri;
 }

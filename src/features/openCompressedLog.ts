@@ -17,6 +17,11 @@ export interface OpenedCompressedLog {
   readonly problem?: string;
 }
 
+/** The read-only decompressed document of a gzip file. */
+export function decompressedUri(source: vscode.Uri): vscode.Uri {
+  return vscode.Uri.from({ scheme: DECOMPRESSED_SCHEME, path: decompressedName(source.path), query: source.toString() });
+}
+
 export function registerOpenCompressedLog(): vscode.Disposable {
   const problems = new Map<string, string>();
   const provider: vscode.TextDocumentContentProvider = {
@@ -34,7 +39,7 @@ export function registerOpenCompressedLog(): vscode.Disposable {
     }))?.[0];
     if (!source) return undefined;
     const name = source.path.slice(source.path.lastIndexOf('/') + 1);
-    const target = vscode.Uri.from({ scheme: DECOMPRESSED_SCHEME, path: decompressedName(source.path), query: source.toString() });
+    const target = decompressedUri(source);
     let document: vscode.TextDocument;
     try {
       document = await vscode.workspace.openTextDocument(target);
