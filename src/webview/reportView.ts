@@ -2,7 +2,7 @@
 // dist/reportView.js) and tables. Text from the logs is set with textContent only; a click on a row asks the extension
 // to open its source line. Colours are the theme's, read from CSS variables (reportView.css), and follow theme changes.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { ChartConfiguration } from 'chart.js';
+import type { ChartConfiguration, Scale } from 'chart.js';
 import type { Column, ReportModel, ReportRow, ReportTable, SourceLine, Timeline, TimelineColumn } from '../core/bounce/reportModel';
 import { COLUMNS, TIMELINE_COLUMNS } from '../core/bounce/reportModel';
 import type { FromReportView, ToReportView } from './protocol';
@@ -75,6 +75,12 @@ function themeColours(): { columns: Record<Column, string>; text: string; grid: 
   };
 }
 
+/** A key as an axis shows it: long host names would leave the bars no room (the tooltip has the whole key). */
+function shortLabel(this: Scale, value: number | string): string {
+  const label = this.getLabelForValue(Number(value));
+  return label.length > 32 ? `${label.slice(0, 31)}…` : label;
+}
+
 /** Stacked bars, one dataset per column; horizontal for top lists. */
 function stackedBars(labels: readonly string[], columns: readonly TimelineColumn[], values: (column: TimelineColumn) => number[], horizontal: boolean): ChartConfiguration<'bar'> {
   const colours = themeColours();
@@ -94,28 +100,29 @@ function stackedBars(labels: readonly string[], columns: readonly TimelineColumn
       animation: false,
       maintainAspectRatio: false,
       indexAxis: horizontal ? 'y' : 'x',
-      scales: horizontal ? { x: countAxis, y: { ...axis, ticks: { ...axis.ticks, autoSkip: false } } } : { x: axis, y: countAxis },
+      scales: horizontal ? { x: countAxis, y: { ...axis, ticks: { ...axis.ticks, autoSkip: false, callback: shortLabel } } } : { x: axis, y: countAxis },
       plugins: { legend: { position: 'bottom', labels: { color: colours.text, boxWidth: 12 } } },
     },
   };
 }
 
-/** Charts drawn so far, with what redraws them in new theme colours. */
-const charts: { chart: Chart<'bar'>; configure: () => ChartConfiguration<'bar'> }[] = [];
+/** The charts of the page: each canvas with what configures it in the current theme colours, and its chart once drawn. */
+const charts: { canvas: HTMLCanvasElement; configure: () => ChartConfiguration<'bar'>; chart?: Chart<'bar'> }[] = [];
 
+/** A canvas for a chart, drawn by drawCharts once the page holds it (a chart sizes itself to its container). */
 function chartIn(container: HTMLElement, description: string, configure: () => ChartConfiguration<'bar'>): void {
   const canvas = element('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', description);
   container.append(canvas);
-  charts.push({ chart: new Chart(canvas, configure()), configure });
+  charts.push({ canvas, configure });
 }
 
-function redrawInThemeColours(): void {
+/** Draws every chart, again in new colours when the theme changed. */
+function drawCharts(): void {
   for (const entry of charts) {
-    const canvas = entry.chart.canvas;
-    entry.chart.destroy();
-    entry.chart = new Chart(canvas, entry.configure());
+    entry.chart?.destroy();
+    entry.chart = new Chart(entry.canvas, entry.configure());
   }
 }
 
@@ -196,7 +203,7 @@ function addressSection(addresses: ReportModel['addresses']): HTMLElement {
 function render(model: ReportModel): void {
   const root = document.getElementById('report')!;
   root.replaceChildren();
-  charts.splice(0).forEach((entry) => entry.chart.destroy());
+  charts.splice(0).forEach((entry) => entry.chart?.destroy());
   const header = element('header');
   header.append(element('h1', undefined, model.title));
   const markdown = element('button', 'secondary', 'Open as Markdown');
@@ -236,6 +243,7 @@ function render(model: ReportModel): void {
     problems.append(list);
     root.append(problems);
   }
+  drawCharts();
   root.removeAttribute('aria-busy');
 }
 
@@ -243,6 +251,6 @@ window.addEventListener('message', (event: MessageEvent<ToReportView>) => {
   if (event.data?.type === 'report') render(event.data.model);
 });
 // VS Code sets the theme's variables on <html> and its kind on <body>: either change redraws the charts.
-new MutationObserver(redrawInThemeColours).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
-new MutationObserver(redrawInThemeColours).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(drawCharts).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+new MutationObserver(drawCharts).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 vscode.postMessage({ type: 'ready' });
