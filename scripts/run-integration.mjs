@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startCodeServer, workbenchUrl } from './lib/code-server.mjs';
 import { outsideReaches } from './lib/hermetic.mjs';
+import { answerPageRequest } from './lib/report-view.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -18,8 +19,11 @@ if (!args.includes('--no-build')) {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], { cwd: root, stdio: 'inherit' });
 }
 
-// The extension host inherits code-server's environment: this is how the suite learns the filter.
+// The extension host inherits code-server's environment: this is how the suite learns the filter, and where the
+// answers to its page requests (what only the page can do: a webview's pixels, a click in it) are written.
 process.env.SMTP_DIAG_TEST_FILTER = filter ?? '';
+const pageReplies = mkdtempSync(join(tmpdir(), 'smtp-diag-page-replies-'));
+process.env.SMTP_DIAG_PAGE_REPLIES = pageReplies;
 
 // The suite runs twice: in a trusted workspace (every test file but *.restricted.test.js), then in a workspace
 // opened in restricted mode (only those), as an untrusted folder opens. The suite picks its files by the mode.
@@ -28,6 +32,7 @@ for (const trusted of [true, false]) {
   const result = await runSuite({ trusted });
   for (const key of Object.keys(total)) total[key] += result[key];
 }
+rmSync(pageReplies, { recursive: true, force: true });
 console.log(`integration: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exitCode = total.failed > 0 ? 1 : 0;
 
@@ -66,6 +71,8 @@ async function runSuite({ trusted }) {
       browserConsole.push(`[automation ${type}] ${text}`);
       const marker = /^integration-result (\{.*\})$/m.exec(text);
       if (marker) { result = JSON.parse(marker[1]); return; }
+      const pageRequest = /^integration-page-request (\{.*\})$/m.exec(text);
+      if (pageRequest) { void answerPageRequest(page, JSON.parse(pageRequest[1]), pageReplies, browserConsole); return; }
       suiteStarted ||= text.startsWith('Integration suite in VS Code');
       if (!process.env.SMTP_DIAG_DEBUG && (!suiteStarted || text.startsWith('CodeExpectedError'))) return;
       if (type === 'error') console.error(text);

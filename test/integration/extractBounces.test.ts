@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { COMMANDS, EXTENSION_ID } from '../../src/contributions';
 import type { BounceRecord } from '../../src/core/bounce';
+import { waitFor } from '../helpers/waitFor';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri;
 const fixture = (name: string) => vscode.Uri.joinPath(workspace(), 'bounces', name);
@@ -112,13 +113,15 @@ describe('SMTP: Extract Hard-Bounce Addresses', () => {
     }
   });
 
-  it('shows a Markdown bounce report with inbound rejects kept apart', async () => {
+  it('shows a bounce report, returning its Markdown, with inbound rejects kept apart', async () => {
     const markdown = await vscode.commands.executeCommand<string>(COMMANDS.showBounceReport, fixture('postfix-bounces.log'));
     assert.match(markdown, /\| example\.com \| 2 \| 0 \| 0 \| 0 \| 0 \|/); // alice and dave (delivered later); columns hard, review, soft, deferred, inbound
     assert.match(markdown, /Delivered after failing .*dave@example\.com/);
     assert.match(markdown, /\| mx1\.example \| 0 \| 0 \| 0 \| 0 \| 1 \|/);
     // Per remote host: alice and dave's failures at one server count together, addresses masked.
     assert.match(markdown, /\| mx\.example\.com \| 2 \| 0 \| 0 \| 0 \| 0 \| 550 5\.1\.1 &lt;…&gt;: Recipient address rejected: User unknown in virtual mailbox table \(in reply to RCPT TO command\) \(×2\) \|/);
-    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'markdown');
+    // The report itself opens in a webview (test/integration/bounceReport.test.ts looks into it).
+    await waitFor(() => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('smtpDiagnostics.bounceReport')), 'the report\'s tab');
   });
 });
