@@ -1,6 +1,6 @@
 // The bounce report's webview as the page shows it, for the integration suite (through page requests, below) and
 // scripts/screenshots/report.mjs: find its frame, measure what its charts drew from screenshots, click in it.
-/* global document, getComputedStyle -- used inside frame.evaluate, which runs in the webview */
+/* global document, getComputedStyle, window -- used inside frame.evaluate, which runs in the webview */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inkOf } from './png.mjs';
@@ -49,6 +49,8 @@ export async function inspectReportView(page, { title }, consoleLines = []) {
       verdictColours: Object.fromEntries(VERDICT_VARIABLES.map((name, at) => [name.slice('--verdict-'.length), measured.colours[at]])),
     });
   }
+  // The screenshots scrolled the page: back to its top, as it opened.
+  await frame.evaluate(() => window.scrollTo(0, 0));
   const sections = await frame.locator('section h2').allTextContents();
   const tables = await frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('section')].map((section) => [section.id,
     [...section.querySelectorAll('tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent))])));

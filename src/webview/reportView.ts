@@ -30,10 +30,11 @@ function openSource(source: SourceLine): void {
   vscode.postMessage({ type: 'openSource', source: { file: source.file, line: source.line } });
 }
 
-/** A row that opens its source line when clicked; its last cell is a button for the keyboard. */
+/** A row that opens its source line when clicked; its last cell is a button for the keyboard. The last of `cells`
+ * is a diagnostic, which may wrap anywhere. */
 function linkedRow(source: SourceLine, cells: readonly (string | number)[], numeric: (at: number) => boolean): HTMLTableRowElement {
   const row = element('tr', 'linked');
-  cells.forEach((cell, at) => row.append(element('td', numeric(at) ? 'number' : undefined, typeof cell === 'number' ? count(cell) : cell)));
+  cells.forEach((cell, at) => row.append(element('td', numeric(at) ? 'number' : at === cells.length - 1 ? 'text' : undefined, typeof cell === 'number' ? count(cell) : cell)));
   const link = element('button', 'source-link', `${fileName(source.file)}:${source.line}`);
   link.type = 'button';
   link.title = `Open ${source.file} at line ${source.line}`;
