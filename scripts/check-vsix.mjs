@@ -18,6 +18,7 @@ try {
   report(size < 1 << 20, `the .vsix is under 1 MB (${(size / 1024).toFixed(0)} KB)`);
   const listing = execFileSync('unzip', ['-l', vsix], { encoding: 'utf8' });
   report(listing.includes('extension/media/icon.png') && !/extension\/media\/(?!icon\.png)\S+\.png/.test(listing), 'it holds the icon and none of the README pictures');
+  report(['reportView.js', 'reportView.css'].every((file) => listing.includes(`extension/dist/${file}`)), 'it holds the bounce report webview\'s script and stylesheet');
 
   // A workspace copy without the extension's sources, so that nothing can load from the development folder.
   const workspace = join(scratch, 'workspace');
