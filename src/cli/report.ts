@@ -25,7 +25,7 @@ export const reportCommand: CliCommand = {
       return EXIT.usage;
     }
     const report = new BounceReport();
-    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, onEvent: (event) => report.add(event) });
+    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, onEvent: (event, dates) => report.add(event, dates) });
     const model = report.model(summary);
     // reportText escapes what it prints already; terminalSafeLines is the same guard for the Markdown.
     await writePieces(io.stdout, terminalSafeLines(markdown ? reportMarkdown(model) : reportText(model)));

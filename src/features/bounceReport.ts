@@ -34,7 +34,7 @@ export function registerBounceReport(extensionUri: vscode.Uri): vscode.Disposabl
           token.onCancellationRequested(() => controller.abort());
           // Soft and review records too: the report lists every failed address.
           return extractBounces(source.inputs, {
-            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal, includeSoft: true, onEvent: (event) => report.add(event),
+            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal, includeSoft: true, onEvent: (event, dates) => report.add(event, dates),
           });
         });
       const model = report.model(summary, { title: `Bounce report: ${source.label}`, records });

@@ -132,8 +132,8 @@ function timelineSection(timeline: Timeline): HTMLElement {
   const notes: string[] = [];
   if (timeline.buckets.length === 0) notes.push('No failure with a date.');
   if (timeline.undated) notes.push(`${count(timeline.undated)} failure(s) without a usable date are not shown.`);
-  if (timeline.yearsAssumed) notes.push('Syslog time stamps have no year: each is taken in the latest year that does not put it in the future.');
-  notes.push('Times as written in the sources. Inbound rejects are not counted.');
+  if (timeline.yearsInferred) notes.push('Syslog time stamps have no year: it is inferred from when each log was last written, as for the extracted records.');
+  notes.push('Times are UTC where the source names a zone, else the source\'s own clock. Inbound rejects are not counted.');
   if (timeline.buckets.length) {
     const box = element('div', 'chart timeline-chart');
     made.append(box);

@@ -81,7 +81,7 @@ describe('bounce report model', () => {
       { start: '2026-11-27T11:00', label: 'Nov 27 11:00', hard: 1, review: 0, soft: 0, deferred: 0 },
     ]);
     assert.equal(timeline.undated, 2);
-    assert.equal(timeline.yearsAssumed, true);
+    assert.equal(timeline.yearsInferred, true);
   });
 
   it('counts per day beyond two days and per month beyond about a year; a time with a zone in UTC, one without as written', () => {
@@ -89,7 +89,7 @@ describe('bounce report model', () => {
     assert.equal(daily.unit, 'day');
     assert.deepEqual(daily.buckets.map(({ label, hard, soft, deferred }) => [label, hard, soft, deferred]),
       [['Nov 27', 1, 0, 0], ['Nov 28', 0, 1, 0], ['Nov 29', 0, 0, 1]]);
-    assert.equal(daily.yearsAssumed, false);
+    assert.equal(daily.yearsInferred, false);
     const monthly = timelineOf([at('2025-01-15 10:00:00', HARD), at('2026-03-02 10:00:00', HARD), at('2026-03-30 10:00:00', REVIEW)]);
     assert.equal(monthly.unit, 'month');
     assert.equal(monthly.buckets.length, 15);
@@ -162,7 +162,7 @@ describe('bounce report model', () => {
       const { timeline } = report.model(summary, { records });
       assert.deepEqual(records.map((record) => [record.date, record.yearInferred]), [['2026-12-31T23:10:00.000', true], ['2027-01-01T00:20:00.000', true]]);
       assert.deepEqual(timeline.buckets.map((bucket) => [bucket.start, bucket.hard]), [['2026-12-31T23:00', 1], ['2027-01-01T00:00', 1]]);
-      assert.equal(timeline.yearsAssumed, true);
+      assert.equal(timeline.yearsInferred, true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

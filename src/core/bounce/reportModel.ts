@@ -66,7 +66,7 @@ export interface Timeline {
   /** Failures whose time is not known (no stamp, or one that is no date). */
   readonly undated: number;
   /** Some stamps had no year (syslog): it was inferred from when their input was written (eventTime.ts). */
-  readonly yearsAssumed: boolean;
+  readonly yearsInferred: boolean;
 }
 
 /** A failed recipient after de-duplication, as the extraction records it. */

@@ -95,7 +95,7 @@ export class FailureTimeline {
 
 function buckets(perHour: ReadonlyMap<number, Counts>, undated: number, yearsInferred: boolean): Timeline {
   const hours = [...perHour.keys()].sort((a, b) => a - b);
-  if (hours.length === 0) return { unit: 'hour', buckets: [], undated, yearsAssumed: false };
+  if (hours.length === 0) return { unit: 'hour', buckets: [], undated, yearsInferred: false };
   const first = hours[0];
   const last = hours[hours.length - 1];
   const days = Math.floor(last / 24) - Math.floor(first / 24) + 1;
@@ -109,7 +109,7 @@ function buckets(perHour: ReadonlyMap<number, Counts>, undated: number, yearsInf
   }
   const multiYear = new Date(first * HOUR_MS).getUTCFullYear() !== new Date(last * HOUR_MS).getUTCFullYear();
   const shown: TimeBucket[] = starts.map((start, at) => ({ start: isoStart(start), label: label(unit, start, multiYear), ...counts[at] }));
-  return { unit, buckets: shown, undated, yearsAssumed: yearsInferred };
+  return { unit, buckets: shown, undated, yearsInferred };
 }
 
 /** The first hour of the bucket an hour falls in. */
