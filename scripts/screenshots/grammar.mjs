@@ -90,6 +90,21 @@ async function rulerPixels(page, colours) {
   return drawn ?? page.evaluate(count, { wanted: colours, untilBoth: false });
 }
 
+/** In a new Mail Log document, the status bar counts what is typed into it, once typing pauses. */
+async function statusBarFollowsEdits(page) {
+  await page.keyboard.press('Control+N');
+  await runCommand(page, 'Change Language Mode');
+  await acceptInQuickInput(page, 'Mail Log', { loading: true });
+  const bounced = (n) => `Nov 27 09:14:0${n} mail postfix/smtp[1]: 3F2A11C0B${n}: to=<user${n}@example.net>, relay=mx.example.net[192.0.2.1]:25, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.1] said: 550 5.1.1 unknown user (in reply to RCPT TO command))\n`;
+  const deferred = 'Nov 27 09:20:11 mail postfix/smtp[2]: 7A8B9C0D1E: to=<busy@example.info>, relay=mx.example.info[192.0.2.99]:25, dsn=4.2.2, status=deferred (host mx.example.info[192.0.2.99] said: 452 4.2.2 Mailbox full)\n';
+  // insertText, not typing: the editor would add closing brackets to typed ones.
+  for (const [text, counts] of [[bounced(1), '1 hard'], [bounced(2), '2 hard'], [deferred, '2 hard 1 deferred']]) {
+    await page.keyboard.insertText(text);
+    const status = await bounceCountsInStatusBar(page, counts);
+    check(status === counts, `status bar after an edit: "${status}" (expected "${counts}")`);
+  }
+}
+
 const SESSIONS = [
   ...['dark', 'light'].map((slug) => ({ theme: THEMES.find((theme) => theme.slug === slug), decorations: false })),
   ...THEMES.map((theme) => ({ theme, decorations: true })),
@@ -135,6 +150,7 @@ for (const { theme, decorations } of SESSIONS) {
       }
       await page.keyboard.press('Control+W');
     }
+    if (decorations && theme.slug === 'dark') await statusBarFollowsEdits(page);
   });
 }
 finish();
