@@ -14,12 +14,21 @@ export const ADDRESS_IN_TEXT = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#
 export const MAX_ADDRESS_LENGTH = 254;
 
 /**
+ * An address already in canonical form: nothing to strip (no brackets, prefix, spaces or trailing dot), a local part
+ * of atom characters and a lower-case domain. normalizeAddress returns such text unchanged, so it is answered with one
+ * test instead of half a dozen (most addresses of a log are like this).
+ */
+const CANONICAL = /^[\w.!#$%&'*+/=?^`{|}~-]+@[a-z\d-](?:[a-z\d.-]*[a-z\d-])?$/;
+
+/**
  * The canonical form of an address, or undefined when the text is not one: brackets, "rfc822;" and trailing dots
  * dropped, domain lower-cased and IDN shown in Unicode (readable in a suppression list); local part kept as is.
  * Control, bidi and line-separator characters make it no address, quoted or not: no mail system delivers to one,
  * and a suppression list must not carry a terminal escape.
  */
 export function normalizeAddress(raw: string): string | undefined {
+  // "xn--" anywhere sends the text the long way, where its domain is shown in Unicode.
+  if (raw.length <= MAX_ADDRESS_LENGTH && CANONICAL.test(raw) && !raw.includes('xn--')) return raw;
   let text = raw.trim().replace(/^(?:rfc822|utf-8|x400)\s*;\s*/i, '').trim();
   // The trailing run starts only where a run starts: tried from every character of a long run (a line of dots),
   // the search took time in the square of its length.

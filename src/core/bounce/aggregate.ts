@@ -1,7 +1,7 @@
 // De-duplication: one record per address (failed outbound deliveries only), with a count and first/last seen.
 // An address that was delivered after its last failure in the same input is no longer a bounce.
 import { detach, detachEvent } from './detach';
-import { EventTime, InputDates, isoText, PendingStamp, Stamp } from './eventTime';
+import { DateReader, EventTime, isoText, PendingStamp, Stamp } from './eventTime';
 import type { BounceRecord, ClassifiedEvent } from './types';
 
 interface Entry {
@@ -21,6 +21,27 @@ interface Entry {
 }
 
 const RANK = { none: 0, soft: 1, review: 2, hard: 3 } as const;
+
+/** Bits of the filter of failed addresses: 2^20 (128 KB), so 50,000 failed addresses let through about 5 % of
+ * the other deliveries. */
+const FILTER_BITS = 20;
+
+/**
+ * A hash of an ASCII address that does not change when it is lower-cased, or -1 when the address holds anything
+ * else (lower-casing could then change its length or make ASCII of it, as the Kelvin sign becomes "k"). Deliveries
+ * are most of a log, and looking each up in the map of failed addresses cost more than reading its line: a filter
+ * of these hashes answers most of them first (a worker computes them, so the thread that merges does not).
+ */
+export function deliveryHash(address: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < address.length; index++) {
+    const code = address.charCodeAt(index);
+    if (code > 0x7f) return -1;
+    // ASCII upper-case letters hash as their lower-case ones.
+    hash = Math.imul(hash ^ (code >= 0x41 && code <= 0x5a ? code | 0x20 : code), 0x01000193);
+  }
+  return (hash ^ (hash >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1);
+}
 
 const settledTime = (time: Stamp | undefined): EventTime | undefined => (time instanceof PendingStamp ? time.resolve() : time);
 
@@ -55,21 +76,36 @@ function see(entry: Entry, time: Stamp | undefined): void {
 export class BounceAggregator {
   private readonly failures = new Map<string, Entry>();
   private readonly deliveredAt = new Map<string, number>();
+  /** deliveryHash of every failed ASCII address: a delivery whose bit is clear did not fail before. */
+  private readonly failedHashes = new Uint32Array(1 << (FILTER_BITS - 5));
   private order = 0;
 
-  /** Notes a successful delivery to an address. */
-  delivered(address: string): void {
+  private mayHaveFailed(hash: number): boolean {
+    return hash < 0 || (this.failedHashes[hash >>> 5] & (1 << (hash & 31))) !== 0;
+  }
+
+  /** Notes a successful delivery to an address (`hash`: its deliveryHash, when known). */
+  delivered(address: string, hash = deliveryHash(address)): void {
     this.order += 1;
-    if (this.failures.size === 0) return;
+    if (this.failures.size === 0 || !this.mayHaveFailed(hash)) return;
     const key = address.toLowerCase();
     if (!this.failures.has(key)) return;
     // An existing key stays the one stored, so only a new one needs the (costly) copy out of its chunk.
     this.deliveredAt.set(this.deliveredAt.has(key) ? key : detach(key), this.order);
   }
 
+  /** Counts a delivery known by its deliveryHash when the hash shows its address never failed (true); false when
+   * its address must be looked at, by `delivered`. */
+  skipsDelivery(hash: number): boolean {
+    if (this.failures.size !== 0 && this.mayHaveFailed(hash)) return false;
+    this.order += 1;
+    return true;
+  }
+
   /** Counts a failure, its date read by its input's `dates`; deferrals and inbound rejects are not bounces of the
-   * sender's mail. */
-  add(event: ClassifiedEvent, dates: InputDates): void {
+   * sender's mail. `fresh`: the event's strings share no memory with the input (they came from a worker), so they
+   * are kept without a copy. */
+  add(event: ClassifiedEvent, dates: DateReader, fresh = false): void {
     this.order += 1;
     if (event.outcome !== 'failed') return;
     const key = event.address.toLowerCase();
@@ -77,9 +113,14 @@ export class BounceAggregator {
     const time = dates.read(event.date);
     // A delivery since the last failure closed that story: the address worked, so only what follows counts.
     if (!entry || (this.deliveredAt.get(key) ?? 0) > entry.lastFailure) {
-      const fresh: Entry = { record: detachEvent(event), recordTime: time, count: 1, lastFailure: this.order };
-      see(fresh, time);
-      this.failures.set(detach(key), fresh);
+      const started: Entry = { record: fresh ? event : detachEvent(event), recordTime: time, count: 1, lastFailure: this.order };
+      see(started, time);
+      if (entry) this.failures.set(key, started);
+      else {
+        this.failures.set(fresh ? key : detach(key), started);
+        const hash = deliveryHash(key);
+        if (hash >= 0) this.failedHashes[hash >>> 5] |= 1 << (hash & 31);
+      }
       return;
     }
     entry.count += 1;
@@ -87,7 +128,7 @@ export class BounceAggregator {
     entry.lastFailure = this.order;
     // A hard verdict outranks the others, and review outranks soft: keep the hardest evidence as the record's.
     if (RANK[event.type] > RANK[entry.record.type]) {
-      entry.record = detachEvent(event);
+      entry.record = fresh ? event : detachEvent(event);
       entry.recordTime = time;
     }
   }

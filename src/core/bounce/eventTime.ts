@@ -116,18 +116,29 @@ function twoDigits(text: string, at: number): number {
  * if every month had 32 days, so places order as the stamps do and the month, day and time can be read back. Read
  * by character codes, without a regular expression or a string: it runs on every line of a log.
  */
-export function stampPlace(text: string): number {
-  if (text.length < STAMP_LENGTH || text.charCodeAt(3) !== 32 || text.charCodeAt(6) !== 32 || text.charCodeAt(9) !== 58 || text.charCodeAt(12) !== 58) return -1;
-  const month = MONTH_BY_CODES.get(codesKey(text, 0));
-  const ones = digit(text, 5);
-  const tens = text.charCodeAt(4) === 32 ? 0 : digit(text, 4);
+export function stampPlace(text: string, at = 0): number {
+  if (text.length < at + STAMP_LENGTH || text.charCodeAt(at + 3) !== 32 || text.charCodeAt(at + 6) !== 32 || text.charCodeAt(at + 9) !== 58 || text.charCodeAt(at + 12) !== 58) return -1;
+  const month = MONTH_BY_CODES.get(codesKey(text, at));
+  const ones = digit(text, at + 5);
+  const tens = text.charCodeAt(at + 4) === 32 ? 0 : digit(text, at + 4);
   const day = tens < 0 || ones < 0 ? 0 : tens * 10 + ones;
-  const hour = twoDigits(text, 7);
-  const minute = twoDigits(text, 10);
-  const second = twoDigits(text, 13);
+  const hour = twoDigits(text, at + 7);
+  const minute = twoDigits(text, at + 10);
+  const second = twoDigits(text, at + 13);
   if (month === undefined || day < 1 || day > (month === 2 ? 29 : MONTH_DAYS[month - 1]) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return -1;
   // A leap second (23:59:60, at the end of a month) is read as the second before: 60 would be the next day's place.
   return (month * 32 + day) * DAY_SECONDS + hour * 3600 + minute * 60 + Math.min(second, 59);
+}
+
+/** Where a line's syslog stamp would start: after a priority ("<13>", "<13>1 "), as syslogDate reads it (logs/recognizer.ts). */
+function stampStart(text: string): number {
+  if (text.charCodeAt(0) !== 60) return 0;
+  let at = 1;
+  while (digit(text, at) >= 0) at++;
+  if (at === 1 || text.charCodeAt(at) !== 62) return 0;
+  at++;
+  if (digit(text, at) >= 0) at++;
+  return text.charCodeAt(at) === 32 ? at + 1 : at;
 }
 
 /** The instant of a stamp's place in `year`, or undefined when that year has no such day (29 February). */
@@ -174,6 +185,22 @@ export class PendingStamp {
 /** The time of an event: known, or a syslog stamp whose input has not ended. */
 export type Stamp = EventTime | PendingStamp;
 
+/** Reads the date of an event: an input's InputDates, or the same at a known place in it (a worker's range). */
+export interface DateReader {
+  read(text: string | undefined): Stamp | undefined;
+}
+
+/**
+ * What a run of lines read without the lines before it (a worker's byte range, logScan.ts) observed: the place of its
+ * first and last stamps (-1: none), its roll-overs after the first, and its latest place since the last of them.
+ */
+export interface DatesObserved {
+  readonly first: number;
+  readonly last: number;
+  readonly rollOvers: number;
+  readonly latest: number;
+}
+
 /**
  * Reads the dates of one input, in the order of its lines. Lines are in time order, so a stamp more than about half a
  * year before the line above it (December, then January) starts the next year: a roll-over. The latest stamp after
@@ -184,6 +211,7 @@ export type Stamp = EventTime | PendingStamp;
  */
 export class InputDates {
   private rollOvers = 0;
+  private firstPlace = -1;
   private previousPlace = -1;
   /** The latest place since the last roll-over, and that roll-over's number. */
   private latestPlace = -1;
@@ -206,7 +234,7 @@ export class InputDates {
 
   /** Notes the stamp a log line starts with, if any, so a roll-over is seen on lines that report nothing too. */
   observeLine(text: string): void {
-    const place = stampPlace(text);
+    const place = stampPlace(text, stampStart(text));
     if (place >= 0) this.note(place);
   }
 
@@ -219,7 +247,45 @@ export class InputDates {
     return new PendingStamp(this, this.rollOvers, place);
   }
 
+  /**
+   * The time of a date read after `rollOvers` roll-overs, without noting it: for the lines of a worker's range, whose
+   * stamps were noted by the worker (`absorb`). A log event's date is its own line's stamp, noted with the line.
+   */
+  readAt(text: string | undefined, rollOvers: number): Stamp | undefined {
+    if (text === undefined) return undefined;
+    const place = text.length === STAMP_LENGTH ? stampPlace(text) : -1;
+    return place < 0 ? fullDate(text) : new PendingStamp(this, rollOvers, place);
+  }
+
+  /** Roll-overs noted so far, and -1 before any stamp (how a worker places its range's dates, see `absorb`). */
+  get rollOversSoFar(): number {
+    return this.previousPlace < 0 ? -1 : this.rollOvers;
+  }
+
+  /** What this input's dates observed (a worker's, for its range). */
+  get observed(): DatesObserved {
+    return { first: this.firstPlace, last: this.previousPlace, rollOvers: this.rollOvers, latest: this.latestPlace };
+  }
+
+  /**
+   * Takes in what a range's lines observed, as if this input had noted them; returns how to turn the range's own
+   * roll-over counts (`rollOversSoFar` of its dates, -1 before its first stamp) into this input's.
+   */
+  absorb(range: DatesObserved): (rollOvers: number) => number {
+    const before = this.rollOvers;
+    if (range.first < 0) return () => before;
+    // The range's first stamp may be a roll-over from this input's last one.
+    const base = before + (this.previousPlace >= 0 && range.first < this.previousPlace - ROLL_OVER_PLACES ? 1 : 0);
+    this.rollOvers = base + range.rollOvers;
+    this.previousPlace = range.last;
+    if (this.rollOvers === before) this.latestPlace = Math.max(this.latestPlace, range.latest);
+    else this.latestPlace = range.latest;
+    this.latestRollOvers = this.rollOvers;
+    return (rollOvers) => (rollOvers < 0 ? before : base + rollOvers);
+  }
+
   private note(place: number): void {
+    if (this.firstPlace < 0) this.firstPlace = place;
     if (this.previousPlace >= 0 && place < this.previousPlace - ROLL_OVER_PLACES) this.rollOvers++;
     this.previousPlace = place;
     if (this.latestRollOvers !== this.rollOvers || place > this.latestPlace) {

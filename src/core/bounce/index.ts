@@ -18,12 +18,12 @@
 // (eventTime.ts): a syslog stamp's year is inferred from its file's modification time, or from the current time for a
 // stream or text that has none.
 import type { BouncePolicy } from '../knowledge/types';
-import { BounceAggregator } from './aggregate';
-import { createClassifier, withVerdict } from './classify';
-import { InputDates, YearSource } from './eventTime';
-import { BounceInput, ContentKind, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
+import { DateReader, InputDates, YearSource } from './eventTime';
+import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
+import { LogChunkFeeder } from './logLines';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
+import { EventClassifier, EventTaker, eventReader } from './run';
 import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
 
 export type { BounceInput, SkippedInput } from './input';
@@ -37,7 +37,7 @@ export interface ExtractOptions {
   readonly includeSoft?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (rawBytes: number) => void;
-  readonly onEvent?: (event: ClassifiedEvent, dates: InputDates) => void;
+  readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void;
   readonly followSymlinks?: boolean;
   /** The year of each input's first syslog stamp, which has none (stamps after a December-to-January turn get the
    * next); default: inferred from when the input was last written. */
@@ -79,28 +79,10 @@ function yearSourceOf(input: OpenedInput, options: ExtractOptions): YearSource {
 
 export async function extractBounces(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractResult> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
-  const aggregator = new BounceAggregator();
   const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
-  const classify = createClassifier(options.policy);
-  const take = (events: readonly BounceEvent[], dates: InputDates) => {
-    for (const event of events) {
-      if (event.outcome === 'delivered') {
-        // Deliveries are the bulk of a log: no classification, and an event object only for a listener.
-        summary.delivered++;
-        aggregator.delivered(event.address);
-        if (options.onEvent) options.onEvent(withVerdict(event, 'none', 'success', 'delivered'), dates);
-        continue;
-      }
-      if (event.outcome === 'failed') summary.failed++;
-      else if (event.outcome === 'deferred') summary.deferred++;
-      else summary.rejectedInbound++;
-      // Only failures become records: deferrals and inbound rejects are classified only for a listener.
-      if (event.outcome !== 'failed' && !options.onEvent) continue;
-      const classified = classify(event);
-      options.onEvent?.(classified, dates);
-      aggregator.add(classified, dates);
-    }
-  };
+  const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
+  const taker = new EventTaker(options.onEvent);
+  const take = eventReader(classifier, taker);
   summary.files = await readContents(inputs, problem, options, async (input, content) => {
     const dates = new InputDates(yearSourceOf(input, options));
     try {
@@ -110,8 +92,9 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
       dates.end();
     }
   });
-  summary.laterDelivered = aggregator.laterDelivered();
-  const records = aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
+  Object.assign(summary, classifier.counts);
+  summary.laterDelivered = taker.aggregator.laterDelivered();
+  const records = taker.aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
   return { records, summary };
 }
 
@@ -124,18 +107,19 @@ async function scan(
   };
   if (kind === 'log') {
     const parse = createLogParser();
-    let line = 0;
-    let continued = false;
-    for await (const batch of linesOf(countBytes(), 'utf8', signal)) {
-      for (let index = 0; index < batch.lines.length; index++) {
-        // The continuation of a line cut for its length keeps its line number.
-        if (index > 0 || !continued) line++;
-        dates.observeLine(batch.lines[index]);
-        take(parse(batch.lines[index], { file: name, line }));
-      }
-      continued = batch.continued;
+    // One source object for all lines: recognizers copy its fields into what they keep.
+    const source = { file: name, line: 0 };
+    const feeder = new LogChunkFeeder((text, line) => {
+      source.line = line;
+      dates.observeLine(text);
+      take(parse(text, source));
+    });
+    for await (const chunk of countBytes()) {
+      if (signal?.aborted) throw new ExtractionCancelled();
+      feeder.push(chunk);
     }
-    summary.lines += line;
+    feeder.end();
+    summary.lines += feeder.lines;
     return;
   }
   // Messages: lines are kept as latin1 so the bytes given to the MIME parser are the original bytes.

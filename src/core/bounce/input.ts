@@ -359,7 +359,8 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
 /** Log text of UTF-8 bytes [start, end): U+2028 and U+2029 read as spaces, as linesOf reads them. */
 export function decodeLogText(bytes: Buffer, start: number, end: number): string {
   const text = bytes.toString('utf8', start, end);
-  return LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
+  // As many characters as bytes: all ASCII, no separator (which takes three bytes); the test is skipped.
+  return text.length !== end - start && LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
 }
 
 /**

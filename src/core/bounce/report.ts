@@ -11,7 +11,7 @@ import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
-import { InputDates } from './eventTime';
+import { DateReader, InputDates } from './eventTime';
 import { failureKindOf } from './failureKind';
 import { escapeUnsafe } from './safeText';
 import { FailureTimeline } from './timeline';
@@ -96,7 +96,7 @@ export class BounceReport {
     this.now = options.now ?? Date.now();
   }
 
-  add(event: ClassifiedEvent, dates?: InputDates): void {
+  add(event: ClassifiedEvent, dates?: DateReader): void {
     const column = failureKindOf(event);
     if (!column) return;
     const keys: Record<TableId, string> = {
@@ -119,7 +119,7 @@ export class BounceReport {
     if (column !== 'inbound') this.timeline.add(this.datesOf(event.file, dates).read(event.date), column);
   }
 
-  private datesOf(file: string, given: InputDates | undefined): InputDates {
+  private datesOf(file: string, given: DateReader | undefined): DateReader {
     if (given) return given;
     let own = this.ownDates.get(file);
     if (!own) {

@@ -4,9 +4,10 @@ import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import { clipped } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
-import { LineSource, LogRecognizer } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, ParserState } from './recognizer';
 
 const OUTCOME: Readonly<Record<string, Outcome>> = { FAIL: 'failed', DEFER: 'deferred', DELIVER: 'delivered', SEND: 'delivered' };
+const FIELDS = '#Fields';
 const COLUMNS = ['event-id', 'recipient-status', 'recipient-address', 'server-hostname', 'date-time', 'message-id'];
 
 /** Splits one CSV line (RFC 4180 quoting, doubled quotes). */
@@ -30,18 +31,23 @@ export function splitCsvLine(line: string): string[] {
 
 export const exchangeRecognizer: LogRecognizer = {
   format: 'exchange',
-  create() {
-    let columns: Map<string, number> | undefined;
+  create(state: ParserState) {
+    /** The columns of the last "#Fields:" line, under FIELDS: state like any other, so a worker that starts in the
+     * middle of a log does not read rows by columns it has not seen. Every row depends on it, and a row's date is a
+     * cell, not a stamp the line starts with: a range that needed the columns of an earlier one is read again whole. */
+    const header = state.map<Map<string, number>>({ rangeWide: true });
     return (text: string, source: LineSource) => {
       if (text.startsWith('#Fields:')) {
         const names = text.slice(8).trim().split(',').map((name) => name.trim());
         // Only the columns read are remembered (a header line may hold thousands), each at its last place.
-        columns = new Map(COLUMNS.map((name) => [name, names.lastIndexOf(name)]));
+        header.set(FIELDS, new Map(COLUMNS.map((name) => [name, names.lastIndexOf(name)])), ENTRY_CHARS);
         return [];
       }
-      if (!columns || text.startsWith('#')) return undefined;
+      if (text.startsWith('#')) return undefined;
+      const columns = header.get(FIELDS);
+      if (!columns) return undefined;
       const cells = splitCsvLine(text);
-      const cell = (name: string) => cells[columns!.get(name) ?? -1] ?? '';
+      const cell = (name: string) => cells[columns.get(name) ?? -1] ?? '';
       const eventId = cell('event-id');
       const outcome = Object.hasOwn(OUTCOME, eventId) ? OUTCOME[eventId] : undefined;
       if (!outcome) return [];

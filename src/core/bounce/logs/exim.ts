@@ -9,7 +9,7 @@ import { enhancedCodeIn, replyCodeIn, smtpStageIn } from '../classify';
 import { clipped, detach } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
 import { EXIM_HOST, eximMessageLine } from './lineShapes';
-import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, syslogDate } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, ParserState, syslogDate } from './recognizer';
 
 // "." takes line separators too (a line may hold U+2028): "(.*)$" then cannot fail, which made the search try every
 // earlier " rejected RCPT" again.
@@ -59,9 +59,9 @@ function rejectedRcpt(body: string, line: string, source: LineSource): BounceEve
 
 export const eximRecognizer: LogRecognizer = {
   format: 'exim',
-  create() {
+  create(state: ParserState) {
     /** Host errors by message ID, bounded so a log of messages that never fail cannot grow memory. */
-    const hostErrors = new PendingMap<{ host: string; text: string; line: number }>();
+    const hostErrors = state.map<{ host: string; text: string; line: number }>();
     return (line: string, source: LineSource) => {
       const { message, body } = eximMessageLine(line);
       if (!message) return body.includes('rejected RCPT') ? rejectedRcpt(body, line, source) : undefined;

@@ -8,20 +8,27 @@ import { genericRecognizer } from './generic';
 import { opensmtpdRecognizer } from './opensmtpd';
 import { postfixRecognizer } from './postfix';
 import { qmailRecognizer } from './qmail';
-import type { LineSource } from './recognizer';
+import { LineSource, ParserState, StateJournal } from './recognizer';
 import { sendmailRecognizer } from './sendmail';
 
 const RECOGNIZERS = [postfixRecognizer, eximRecognizer, sendmailRecognizer, qmailRecognizer, opensmtpdRecognizer, courierRecognizer, exchangeRecognizer, genericRecognizer];
 
 /** A parser for one log file: feed it every line in order. Its events' texts are bounded (detach.ts), whatever a
- * line holds. */
-export function createLogParser(): (text: string, source: LineSource) => BounceEvent[] {
-  const parsers = RECOGNIZERS.map((recognizer) => recognizer.create());
-  return (text, source) => {
+ * line holds. `state` holds what it keeps between lines (journaled in a worker, see logScan.ts). */
+export interface LogParser {
+  (text: string, source: LineSource): BounceEvent[];
+  readonly state: ParserState;
+}
+
+export function createLogParser(journal?: StateJournal): LogParser {
+  const state = new ParserState(journal);
+  const parsers = RECOGNIZERS.map((recognizer) => recognizer.create(state));
+  const parse = (text: string, source: LineSource) => {
     for (const parse of parsers) {
       const events = parse(text, source);
       if (events) return boundedEvents(events);
     }
     return [];
   };
+  return Object.assign(parse, { state });
 }

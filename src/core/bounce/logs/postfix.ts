@@ -4,12 +4,12 @@
 //
 // Linear in the line's length: the program tag is found first, and every other pattern is tried once, right
 // after it (sticky). Tried from each "postfix" of a line, they took time in the square of its length.
-import { MAX_ADDRESS_LENGTH, normalizeAddress } from '../address';
+import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
-import { clipped, detach, detachEvent } from '../detach';
+import { clipped, detachEvent } from '../detach';
 import type { BounceEvent, Outcome } from '../types';
 import { POSTFIX_PROGRAM } from './lineShapes';
-import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, relayHost, syslogDate } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, NOTHING, PendingMap, ParserState, relayHost, syslogDate } from './recognizer';
 
 /** "postfix/agent[pid]: ", group 1 the agent (lineShapes.ts). */
 const PROGRAM = POSTFIX_PROGRAM;
@@ -23,8 +23,6 @@ const REMOVED = /([0-9A-Za-z]+): removed/y;
 // scanned only up to the next one.
 const REJECT = /\w+: (?:milter-|proxy-)?reject: [\w-]+(?: from ([^\s[]*\[[^\]]*\](?::\d+)?|[^:]*))?: (?:(\d{3}) )?(\d\.\d{1,3}\.\d{1,3}) (.*?); from=<[^<>]*> to=<([^<>]*)>/y;
 const SAID = /host (\S+) said: /;
-/** Normalized recipients remembered; a log names the same few recipients over and over. */
-const MAX_ADDRESSES = 10_000;
 
 const OUTCOME: Readonly<Record<string, Outcome>> = {
   // SOFTBOUNCE: a bounce that the soft_bounce setting turned into a deferral.
@@ -43,21 +41,8 @@ export function execAt(pattern: RegExp, text: string, at: number): RegExpExecArr
 
 export const postfixRecognizer: LogRecognizer = {
   format: 'postfix',
-  create() {
-    const deferred = new PendingMap<Deferred>();
-    /** Normalized recipients by their text in the log; '' for text that is no address. */
-    const addresses = new Map<string, string>();
-    // Normalizing costs several regular expressions; looking up a recipient seen before is a fraction of that. Text
-    // longer than an address is not remembered: it is no address, and would make the cache as big as the log.
-    const normalized = (raw: string) => {
-      const known = addresses.get(raw);
-      if (known !== undefined) return known || undefined;
-      const address = normalizeAddress(raw);
-      if (raw.length > MAX_ADDRESS_LENGTH) return address;
-      if (addresses.size >= MAX_ADDRESSES) addresses.clear();
-      addresses.set(detach(raw), address === undefined ? '' : detach(address));
-      return address;
-    };
+  create(state: ParserState) {
+    const deferred = state.map<Deferred>();
     return (text: string, source: LineSource) => {
       // Dispatch on what follows "postfix/agent[pid]: QUEUEID: ", so most lines are only looked at up to there.
       const tag = text.indexOf('postfix');
@@ -68,7 +53,7 @@ export const postfixRecognizer: LogRecognizer = {
         : text.startsWith('to=', afterId) ? DELIVERY
         : text.startsWith('from=<', afterId) && text.includes('status=expired', afterId) ? EXPIRED
         // With nothing deferred there is nothing to forget, so the removal need not be parsed.
-        : deferred.size > 0 && text.startsWith('removed', afterId) ? REMOVED
+        : deferred.mayHoldEntries && text.startsWith('removed', afterId) ? REMOVED
         : text.startsWith('reject: ', afterId) || text.startsWith('milter-reject: ', afterId) || text.startsWith('proxy-reject: ', afterId) ? REJECT
         : undefined;
       const program = pattern ? execAt(PROGRAM, text, tag) : null;
@@ -80,7 +65,7 @@ export const postfixRecognizer: LogRecognizer = {
         const after = DELIVERY.lastIndex;
         if (after !== text.length && !text.endsWith(')')) return NOTHING;
         const [, queueId, bracketed, bare, relay, dsn, status] = match;
-        const address = normalized(bracketed ?? bare);
+        const address = normalizeAddress(bracketed ?? bare);
         if (!address) return NOTHING;
         // Deliveries are most of a log and only their address matters (a later success cancels a bounce).
         if (status === 'sent') return [{ address, outcome: 'delivered', diagnostic: '', messageId: queueId, file: source.file, line: source.line, format: 'postfix' }];
@@ -108,7 +93,7 @@ export const postfixRecognizer: LogRecognizer = {
         return [];
       }
       const [, client, reply, dsn, diagnostic, rawAddress] = match;
-      const address = normalized(rawAddress);
+      const address = normalizeAddress(rawAddress);
       if (!address) return [];
       return [{
         address, outcome: 'rejected-inbound', status: enhancedCodeIn(dsn) ?? dsn, reply, diagnostic: clipped(diagnostic), remoteMta: relayHost(client),

@@ -4,7 +4,7 @@ import { normalizeAddress } from '../address';
 import { enhancedCodeIn, replyCodeIn } from '../classify';
 import { clipped, detach } from '../detach';
 import type { Outcome } from '../types';
-import { ENTRY_CHARS, LineSource, LogRecognizer, PendingMap, syslogDate } from './recognizer';
+import { ENTRY_CHARS, LineSource, LogRecognizer, ParserState, syslogDate } from './recognizer';
 
 const STARTING = /starting delivery (\d+): msg (\d+) to (?:remote|local) (\S+)/;
 // "." takes line separators too: a "(.*)$" that could fail at one was tried again from every earlier "delivery".
@@ -13,8 +13,8 @@ const OUTCOME: Readonly<Record<string, Outcome>> = { success: 'delivered', failu
 
 export const qmailRecognizer: LogRecognizer = {
   format: 'qmail',
-  create() {
-    const deliveries = new PendingMap<{ address: string; messageId: string }>();
+  create(state: ParserState) {
+    const deliveries = state.map<{ address: string; messageId: string }>();
     return (text: string, source: LineSource) => {
       if (!text.includes('delivery ')) return undefined;
       const starting = STARTING.exec(text);
