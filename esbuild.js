@@ -46,6 +46,8 @@ const targets = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...webview, entryPoints: ['src/webview/reportView.ts'], outfile: 'dist/reportView.js' },
   { ...webview, entryPoints: ['src/webview/reportView.css'], outfile: 'dist/reportView.css' },
+  // The CLI reads big logs on all cores (src/core/bounce/logWorkers.ts): the worker's own, smaller bundle.
+  { ...common, entryPoints: ['src/core/bounce/logWorker.ts'], outfile: 'dist/logWorker.js' },
 ];
 
 async function main() {

@@ -1,5 +1,5 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
-import { BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
+import { allCores, BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -68,7 +68,7 @@ export const extractCommand: CliCommand = {
       io.stderr.write(`smtp-diag extract: ${parsed}\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year };
+    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year, threads: allCores() };
     // NDJSON is for pipelines: each input's records go out once it is read, not after the last input.
     const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
     const problems: SkippedInput[] = [];

@@ -1,5 +1,5 @@
 // `smtp-diag report`: the bounce report per domain, code, reason and remote host, as plain text or Markdown.
-import { extractBounces } from '../core/bounce';
+import { allCores, extractBounces } from '../core/bounce';
 import { BounceReport, reportMarkdown, reportText } from '../core/bounce/report';
 import { parseInputArgs } from './extract';
 import { CliCommand, EXIT } from './io';
@@ -25,7 +25,7 @@ export const reportCommand: CliCommand = {
       return EXIT.usage;
     }
     const report = new BounceReport();
-    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, onEvent: (event, dates) => report.add(event, dates) });
+    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, threads: allCores(), onEvent: (event, dates) => report.add(event, dates) });
     const model = report.model(summary);
     // reportText escapes what it prints already; terminalSafeLines is the same guard for the Markdown.
     await writePieces(io.stdout, terminalSafeLines(markdown ? reportMarkdown(model) : reportText(model)));

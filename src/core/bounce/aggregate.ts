@@ -16,8 +16,9 @@ interface Entry {
    * themselves, and against the rest once their input has ended. */
   pendingFirst?: PendingStamp;
   pendingLast?: PendingStamp;
-  /** Order of the last failure, compared with the order of the last delivery. */
+  /** Order of the last failure, compared with the order of the last delivery since (0: none). */
   lastFailure: number;
+  deliveredAt: number;
 }
 
 const RANK = { none: 0, soft: 1, review: 2, hard: 3 } as const;
@@ -75,7 +76,6 @@ function see(entry: Entry, time: Stamp | undefined): void {
 /** Collects classified events in input order and yields the de-duplicated records. */
 export class BounceAggregator {
   private readonly failures = new Map<string, Entry>();
-  private readonly deliveredAt = new Map<string, number>();
   /** deliveryHash of every failed ASCII address: a delivery whose bit is clear did not fail before. */
   private readonly failedHashes = new Uint32Array(1 << (FILTER_BITS - 5));
   private order = 0;
@@ -88,10 +88,8 @@ export class BounceAggregator {
   delivered(address: string, hash = deliveryHash(address)): void {
     this.order += 1;
     if (this.failures.size === 0 || !this.mayHaveFailed(hash)) return;
-    const key = address.toLowerCase();
-    if (!this.failures.has(key)) return;
-    // An existing key stays the one stored, so only a new one needs the (costly) copy out of its chunk.
-    this.deliveredAt.set(this.deliveredAt.has(key) ? key : detach(key), this.order);
+    const entry = this.failures.get(address.toLowerCase());
+    if (entry) entry.deliveredAt = this.order;
   }
 
   /** Counts a delivery known by its deliveryHash when the hash shows its address never failed (true); false when
@@ -103,8 +101,8 @@ export class BounceAggregator {
   }
 
   /** Counts a failure, its date read by its input's `dates`; deferrals and inbound rejects are not bounces of the
-   * sender's mail. `fresh`: the event's strings share no memory with the input (they came from a worker), so they
-   * are kept without a copy. */
+   * sender's mail. `fresh`: the event's strings share no memory with the input (a worker's, parsed from JSON), so
+   * they are kept without a copy. */
   add(event: ClassifiedEvent, dates: DateReader, fresh = false): void {
     this.order += 1;
     if (event.outcome !== 'failed') return;
@@ -112,8 +110,8 @@ export class BounceAggregator {
     const entry = this.failures.get(key);
     const time = dates.read(event.date);
     // A delivery since the last failure closed that story: the address worked, so only what follows counts.
-    if (!entry || (this.deliveredAt.get(key) ?? 0) > entry.lastFailure) {
-      const started: Entry = { record: fresh ? event : detachEvent(event), recordTime: time, count: 1, lastFailure: this.order };
+    if (!entry || entry.deliveredAt > entry.lastFailure) {
+      const started: Entry = { record: fresh ? event : detachEvent(event), recordTime: time, count: 1, lastFailure: this.order, deliveredAt: 0 };
       see(started, time);
       if (entry) this.failures.set(key, started);
       else {
@@ -135,14 +133,14 @@ export class BounceAggregator {
 
   /** Addresses whose failure was followed by a successful delivery. */
   laterDelivered(): string[] {
-    return [...this.failures].filter(([key, entry]) => (this.deliveredAt.get(key) ?? 0) > entry.lastFailure).map(([, entry]) => entry.record.address);
+    return [...this.failures.values()].filter((entry) => entry.deliveredAt > entry.lastFailure).map((entry) => entry.record.address);
   }
 
   /** The records; only once every input has ended, when the year of every syslog stamp is decided. */
   records(): BounceRecord[] {
     const records: BounceRecord[] = [];
-    for (const [key, entry] of this.failures) {
-      if ((this.deliveredAt.get(key) ?? 0) > entry.lastFailure) continue;
+    for (const entry of this.failures.values()) {
+      if (entry.deliveredAt > entry.lastFailure) continue;
       settle(entry);
       const event = entry.record;
       const date = settledTime(entry.recordTime);

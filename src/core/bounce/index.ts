@@ -9,6 +9,7 @@
 //                        // its input's dates (eventTime.ts), which read its date as the records' are read
 //     followSymlinks,    // enter symlinked folders met in a walk (each real folder once); default: skip them
 //     year,              // the year of each input's first syslog stamp; default: inferred from when it was written
+//     threads,           // threads that read a log file of 8 MB or more (allCores(): all); default 1, this one
 //   });
 //
 // Inputs are paths (files, gzip files, FIFOs, folders recursively; each real file read once), streams or in-memory
@@ -16,11 +17,13 @@
 // one message (.eml) or an mbox. Unreadable, binary and empty inputs are listed in summary.problems and the
 // other inputs are still processed. Records are de-duplicated by address and sorted; their dates are ISO 8601
 // (eventTime.ts): a syslog stamp's year is inferred from its file's modification time, or from the current time for a
-// stream or text that has none.
+// stream or text that has none. With `threads`, a big log file is read in byte ranges by workers (logWorkers.ts), with
+// the same result.
 import type { BouncePolicy } from '../knowledge/types';
 import { DateReader, InputDates, YearSource } from './eventTime';
 import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
 import { LogChunkFeeder } from './logLines';
+import { rangeSizes, readLogOnAllCores, workersAvailable } from './logWorkers';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import { EventClassifier, EventTaker, eventReader } from './run';
@@ -30,6 +33,7 @@ export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, Outcome } from './types';
 export { formatRecords, formattedPieces, OUTPUT_FORMATS } from './format';
+export { allCores } from './logWorkers';
 export type { OutputFormat } from './format';
 
 export interface ExtractOptions {
@@ -42,6 +46,9 @@ export interface ExtractOptions {
   /** The year of each input's first syslog stamp, which has none (stamps after a December-to-January turn get the
    * next); default: inferred from when the input was last written. */
   readonly year?: number;
+  /** Threads that read a log file of 8 MB or more (rangeSizes.minBytes; worker_threads, when the worker script is
+   * there); default 1: this thread alone. */
+  readonly threads?: number;
 }
 
 export interface ExtractSummary {
@@ -83,10 +90,22 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
   const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
   const taker = new EventTaker(options.onEvent);
   const take = eventReader(classifier, taker);
-  summary.files = await readContents(inputs, problem, options, async (input, content) => {
+  const threads = options.threads ?? 1;
+  summary.files = await readContents(inputs, problem, options, async (input, content, readOf) => {
     const dates = new InputDates(yearSourceOf(input, options));
     try {
-      await scan(input.name, content.kind, content.chunks, summary, (events) => take(events, dates), dates, problem, options.signal);
+      const file = content.kind === 'log' && threads > 1 && content.file && content.file.size >= rangeSizes.minBytes && workersAvailable() ? content.file : undefined;
+      if (file) {
+        // Read again in byte ranges, from the start: the bytes sniffed are few.
+        await content.chunks.return?.();
+        let merged = 0;
+        const { lines } = await readLogOnAllCores(file.path, input.name, file.size, threads, {
+          dates, classifier, taker, policy: options.policy, listening: Boolean(options.onEvent), signal: options.signal,
+          onBytes: (bytes) => readOf(merged += bytes),
+        });
+        summary.lines += lines;
+        summary.bytes += file.size;
+      } else await scan(input.name, content.kind, content.chunks, summary, (events) => take(events, dates), dates, problem, options.signal);
     } finally {
       // What was read of a damaged input is kept: its stamps get their year too.
       dates.end();

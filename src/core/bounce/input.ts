@@ -36,6 +36,8 @@ export interface OpenedInput {
   readonly chunks: AsyncIterable<Buffer>;
   /** When the input was last written: a regular file's modification time, or an editor's; undefined when unknown. */
   readonly modified?: number;
+  /** A regular file read in blocks: its path and size, for reading it again in byte ranges (logWorkers.ts). */
+  readonly file?: { readonly path: string; readonly size: number };
 }
 
 /** A file bigger than WHOLE_READ_BYTES is read in READ_BYTES blocks and decoded in CHUNK_BYTES pieces. */
@@ -122,7 +124,7 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
       walk.onProblem(file, `cannot read: ${reason(error)}`, true);
       return;
     }
-    yield { name: file, chunks: (async function* () { yield bytes; })(), modified };
+    yield { name: file, chunks: (async function* () { yield bytes; })(), modified, file: { path: file, size: bytes.length } };
     return;
   }
   if (stat.isFile()) {
@@ -139,7 +141,10 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
   // Read in 512 KB blocks (fewer trips to the thread pool: 15 % less time on the benchmark log), passed on in 64 KB
   // pieces: those decode to strings V8 allocates in its young generation, while bigger ones (up to about 1 MB) each
   // get pages of their own, which made decoding a log several times slower and its memory larger.
-  yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })), modified };
+  yield {
+    name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })), modified,
+    file: stat.isFile() ? { path: file, size: Number(stat.size) } : undefined,
+  };
 }
 
 /** The files of a folder and its subfolders, by name; a symlink to a folder only when following links. */
@@ -214,7 +219,7 @@ export async function peek(chunks: AsyncIterable<Buffer>, count: number): Promis
  * Decompresses gzip content (detected by its magic bytes, whatever the file name) like `gzip -dc`, every member;
  * passes anything else through. `onTrailingGarbage` hears of bytes after the last member that were ignored.
  */
-export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (count: number) => void, onTrailingGarbage: () => void = () => {}): AsyncGenerator<Buffer> {
+export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (count: number) => void, onTrailingGarbage: () => void = () => {}, onCompressed: () => void = () => {}): AsyncGenerator<Buffer> {
   const counted = (async function* () {
     for await (const chunk of chunks) {
       onRawBytes(chunk.length);
@@ -222,7 +227,10 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>, onRawBytes: (
     }
   })();
   const { head, chunks: raw } = await peek(counted, 2);
-  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzipMembers(raw, onTrailingGarbage);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    onCompressed();
+    yield* gunzipMembers(raw, onTrailingGarbage);
+  }
   else yield* raw;
 }
 
@@ -263,6 +271,8 @@ export interface InputContent {
   readonly kind: ContentKind;
   /** Closing it (return) closes the input. */
   readonly chunks: AsyncIterableIterator<Buffer>;
+  /** The regular file whose bytes the content is as they are (neither compressed nor UTF-16). */
+  readonly file?: { readonly path: string; readonly size: number };
 }
 
 /**
@@ -271,7 +281,8 @@ export interface InputContent {
  */
 export async function inputContent(input: OpenedInput, onRawBytes: (count: number) => void, onProblem: ProblemReporter): Promise<InputContent | undefined> {
   const trailingGarbage = () => onProblem(input.name, 'trailing garbage after the compressed data ignored, as gzip -dc does; the text before it was scanned');
-  let { head, chunks } = await peek(decompressed(input.chunks, onRawBytes, trailingGarbage), SNIFF_BYTES);
+  let compressed = false;
+  let { head, chunks } = await peek(decompressed(input.chunks, onRawBytes, trailingGarbage, () => { compressed = true; }), SNIFF_BYTES);
   const encoding = utf16Encoding(head);
   if (encoding) ({ head, chunks } = await peek(utf8From(chunks, encoding), SNIFF_BYTES));
   const kind = head.length ? sniffKind(head) : undefined;
@@ -280,7 +291,7 @@ export async function inputContent(input: OpenedInput, onRawBytes: (count: numbe
     onProblem(input.name, head.length ? 'binary content (not a text log or message), skipped' : 'empty, nothing to scan');
     return undefined;
   }
-  return { kind, chunks };
+  return { kind, chunks, file: compressed || encoding ? undefined : input.file };
 }
 
 /** How a run of reading goes: where it walks, when it stops, what it tells of its progress. */
@@ -296,7 +307,8 @@ export interface ReadOptions extends WalkOptions {
  * that input after the part before it was read; cancellation is thrown as ExtractionCancelled.
  */
 export async function readContents(
-  inputs: readonly BounceInput[], problem: ProblemReporter, options: ReadOptions, read: (input: OpenedInput, content: InputContent) => Promise<void>,
+  inputs: readonly BounceInput[], problem: ProblemReporter, options: ReadOptions,
+  read: (input: OpenedInput, content: InputContent, readOf: (rawBytes: number) => void) => Promise<void>,
 ): Promise<number> {
   let files = 0;
   let rawBytes = 0;
@@ -304,10 +316,13 @@ export async function readContents(
     if (options.signal?.aborted) throw new ExtractionCancelled();
     files++;
     const countRaw = (count: number) => { rawBytes += count; options.onProgress?.(rawBytes); };
+    // For a reader that reads the input again from its start (logWorkers.ts): how much of it is read by now.
+    const before = rawBytes;
+    const readOf = (count: number) => { rawBytes = before + count; options.onProgress?.(rawBytes); };
     let content;
     try {
       content = await inputContent(input, countRaw, problem);
-      if (content) await read(input, content);
+      if (content) await read(input, content, readOf);
     } catch (error) {
       if (error instanceof ExtractionCancelled) throw error;
       problem(input.name, error instanceof CompressedDataError

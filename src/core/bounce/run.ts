@@ -54,8 +54,7 @@ export class EventTaker {
 
   constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void) {}
 
-  /** `dates` reads the event's date; `fresh`: the event's strings share no memory with the input (they came from a
-   * worker). */
+  /** `dates` reads the event's date; `fresh`: the event's strings share no memory with the input. */
   event(event: ClassifiedEvent, dates: DateReader, fresh = false): void {
     if (event.outcome === 'delivered') this.aggregator.delivered(event.address);
     this.onEvent?.(event, dates);

@@ -1,0 +1,22 @@
+// A worker that reads byte ranges of one log (logWorkers.ts): it claims the next range, waits until the lines before
+// it are counted, reads it with fresh state (logScan.ts) and sends the result back, until no range is left.
+import { closeSync, openSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanRange } from './logScan';
+import type { WorkerJob } from './logWorkers';
+
+const job = workerData as WorkerJob;
+const claims = new Int32Array(job.claims);
+const linesBefore = new Float64Array(job.linesBefore);
+const fd = openSync(job.file, 'r');
+try {
+  for (let index = Atomics.add(claims, 0, 1); index < job.ranges.length; index = Atomics.add(claims, 0, 1)) {
+    Atomics.wait(claims, 1 + index, 0);
+    scanRange(
+      { index, fd, name: job.name, range: job.ranges[index], linesBefore: linesBefore[index], policy: job.policy, listening: job.listening },
+      (message, transfer) => parentPort!.postMessage(message, transfer),
+    );
+  }
+} finally {
+  closeSync(fd);
+}

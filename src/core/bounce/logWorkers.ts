@@ -1,0 +1,223 @@
+// One big log file read on all cores. The file is cut at line starts into byte ranges; this thread counts each range's
+// lines, so that every thread numbers its lines as the whole file does, then it and the workers (logWorker.ts) claim
+// ranges in turn and read them, and this thread merges the results in order (logScan.ts). A range no worker gave a
+// result for (a worker that could not start, or died) is read here.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BouncePolicy } from '../knowledge/types';
+import type { InputDates } from './eventTime';
+import { ExtractionCancelled } from './input';
+import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange } from './logScan';
+import type { EventClassifier, EventTaker } from './run';
+
+/**
+ * A log smaller than `minBytes` is read on one thread: starting a worker takes about 30 ms, reading 8 MB about as
+ * long. Ranges are about `rangeBytes` big, and at least one per thread: a worker that the machine slows down takes
+ * fewer of them, while each range costs its merge and the lines read again at its start. Tests make both small, to
+ * put range boundaries between any two lines.
+ */
+export const rangeSizes = { minBytes: 8 << 20, rangeBytes: 16 << 20 };
+/** What reading on all cores did since the module was loaded: files, ranges, and ranges read again whole here. */
+export const readsSoFar = { files: 0, ranges: 0, readAgain: 0 };
+const BLOCK_BYTES = 1 << 19;
+const LF = 10;
+const CR = 13;
+
+/** The worker's script: beside the bundle (dist/logWorker.js), or its compiled module in tests. */
+const WORKER_SCRIPT = path.join(__dirname, 'logWorker.js');
+
+/** Threads to read a big log with: SMTP_DIAG_THREADS when set (benchmarks), else one per core. */
+export function allCores(): number {
+  const set = Number(process.env.SMTP_DIAG_THREADS);
+  return Number.isInteger(set) && set > 0 ? set : availableParallelism();
+}
+
+/** Whether workers can be started here (the extension's package has no worker script: it reads on one thread). */
+export function workersAvailable(): boolean {
+  return existsSync(WORKER_SCRIPT);
+}
+
+/** What a worker is given (workerData). */
+export interface WorkerJob {
+  readonly file: string;
+  readonly name: string;
+  readonly ranges: readonly LogRange[];
+  /** Int32Array: the next range to claim, then per range 1 once its lines before are counted. */
+  readonly claims: SharedArrayBuffer;
+  /** Float64Array: per range, the lines of the file before it. */
+  readonly linesBefore: SharedArrayBuffer;
+  readonly policy?: BouncePolicy;
+  readonly listening: boolean;
+}
+
+/** The first line start at or after `position` (> 0): after an LF, or after a CR that no LF follows; `size` when
+ * no line starts there. */
+function lineStartFrom(fd: number, position: number, size: number): number {
+  const window = Buffer.allocUnsafe(1 << 12);
+  // The byte before a line start is the end of a line break.
+  for (let at = position - 1; at < size;) {
+    const read = readSync(fd, window, 0, Math.min(window.length, size - at), at);
+    if (read === 0) break;
+    const lf = window.indexOf(LF);
+    const cr = window.indexOf(CR);
+    const first = [lf, cr].filter((found) => found >= 0 && found < read).sort((a, b) => a - b)[0];
+    if (first !== undefined) {
+      const next = at + first + 1;
+      if (window[first] === LF || next >= size) return next;
+      if (first + 1 < read) return window[first + 1] === LF ? next + 1 : next;
+      const following = Buffer.alloc(1);
+      readSync(fd, following, 0, 1, next);
+      return following[0] === LF ? next + 1 : next;
+    }
+    at += read;
+  }
+  return size;
+}
+
+/** Cuts [0, size) into `count` ranges (fewer when lines are longer than ranges) that start at line starts. */
+export function cutRanges(fd: number, size: number, count: number): LogRange[] {
+  const starts = [0];
+  for (let part = 1; part < count; part++) {
+    const target = Math.floor((size * part) / count);
+    // The line that holds an earlier target's start holds this one's too (a line longer than a range).
+    if (target <= starts[starts.length - 1]) continue;
+    const start = lineStartFrom(fd, target, size);
+    if (start > starts[starts.length - 1] && start < size) starts.push(start);
+  }
+  return starts.map((start, index) => ({ start, end: index + 1 < starts.length ? starts[index + 1] : size }));
+}
+
+/** The lines of a range as the splitter counts them: its line breaks (CRLF is one), and an unfinished last line. */
+export function countLines(fd: number, range: LogRange): number {
+  const block = Buffer.allocUnsafe(BLOCK_BYTES);
+  let lines = 0;
+  let last = -1;
+  let crEnded = false;
+  for (let at = range.start; at < range.end;) {
+    const read = readSync(fd, block, 0, Math.min(BLOCK_BYTES, range.end - at), at);
+    if (read === 0) break;
+    for (let lf = block.indexOf(LF); lf >= 0 && lf < read; lf = block.indexOf(LF, lf + 1)) lines++;
+    // A CR is a line break of its own unless an LF follows it, which the LFs counted already.
+    if (crEnded && block[0] !== LF) lines++;
+    for (let cr = block.indexOf(CR); cr >= 0 && cr < read - 1; cr = block.indexOf(CR, cr + 1)) if (block[cr + 1] !== LF) lines++;
+    crEnded = block[read - 1] === CR;
+    last = block[read - 1];
+    at += read;
+  }
+  if (crEnded) lines++;
+  return last >= 0 && last !== LF && last !== CR ? lines + 1 : lines;
+}
+
+export interface ParallelRun {
+  readonly dates: InputDates;
+  readonly classifier: EventClassifier;
+  readonly taker: EventTaker;
+  readonly policy?: BouncePolicy;
+  readonly listening: boolean;
+  readonly signal?: AbortSignal;
+  /** Called with the bytes of each range once merged. */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Reads a log file of `size` bytes on `threads` threads: this one and threads - 1 workers. This thread counts the lines
+ * of each range first, then claims ranges too: one whose turn to be merged has come it reads with the real state, as
+ * a single thread would; any other it reads as a worker does. Returns the file's lines and how many ranges had to be
+ * read again here (their workers' results could not stand, logScan.ts).
+ */
+export async function readLogOnAllCores(file: string, name: string, size: number, threads: number, run: ParallelRun): Promise<{ lines: number; readAgain: number }> {
+  const fd = openSync(file, 'r');
+  const workers: Worker[] = [];
+  try {
+    const ranges = cutRanges(fd, size, Math.max(threads, Math.ceil(size / rangeSizes.rangeBytes)));
+    readsSoFar.files++;
+    readsSoFar.ranges += ranges.length;
+    const job: WorkerJob = {
+      file, name, ranges, claims: new SharedArrayBuffer(4 * (1 + ranges.length)), linesBefore: new SharedArrayBuffer(8 * ranges.length),
+      policy: run.policy, listening: run.listening,
+    };
+    const claims = new Int32Array(job.claims);
+    const linesBefore = new Float64Array(job.linesBefore);
+    const merger = new RangeMerger(fd, name, run.dates, run.classifier, run.taker);
+    const batches: RangeBatch[][] = ranges.map(() => []);
+    const ends: (RangeEnd | undefined)[] = new Array(ranges.length);
+    const counted: number[] = [];
+    let merged = 0;
+    let running = 0;
+    const mergedOne = () => {
+      batches[merged] = [];
+      ends[merged] = undefined;
+      run.onBytes?.(ranges[merged].end - ranges[merged].start);
+      merged++;
+    };
+    /** Merges every range whose turn has come, and once no worker is left, reads here those that have no result. */
+    const advance = () => {
+      while (merged < ranges.length) {
+        if (run.signal?.aborted) throw new ExtractionCancelled();
+        const end = ends[merged];
+        if (end) merger.merge(batches[merged], end, ranges[merged], linesBefore[merged], counted[merged]);
+        else if (running === 0) merger.scan(ranges[merged], linesBefore[merged]);
+        else return;
+        mergedOne();
+      }
+    };
+    let settle: () => void = () => {};
+    let failure: unknown;
+    const advanceOrFail = () => {
+      try {
+        advance();
+        if (merged === ranges.length) settle();
+      } catch (error) {
+        failure = error;
+        settle();
+      }
+    };
+    for (let index = 0; index < Math.min(threads, ranges.length) - 1; index++) {
+      const worker = new Worker(WORKER_SCRIPT, { workerData: job });
+      running++;
+      worker.on('message', (message: RangeMessage) => {
+        if ('batch' in message) batches[message.batch.index].push(message.batch);
+        else ends[message.end.index] = message.end;
+      });
+      // A worker that fails leaves its range to this thread; an error here is one of this thread's.
+      worker.on('error', () => {});
+      worker.once('exit', () => {
+        running--;
+        advanceOrFail();
+      });
+      workers.push(worker);
+    }
+    let total = 0;
+    for (let index = 0; index < ranges.length; index++) {
+      linesBefore[index] = total;
+      Atomics.store(claims, 1 + index, 1);
+      Atomics.notify(claims, 1 + index);
+      counted.push(countLines(fd, ranges[index]));
+      total += counted[index];
+    }
+    for (let index = Atomics.add(claims, 0, 1); index < ranges.length && !failure; index = Atomics.add(claims, 0, 1)) {
+      advanceOrFail();
+      scanRange(
+        { index, fd, name, range: ranges[index], linesBefore: linesBefore[index], policy: run.policy, listening: run.listening },
+        (message) => {
+          if ('batch' in message) batches[index].push(message.batch);
+          else ends[index] = message.end;
+        },
+      );
+      // The workers' results come in between.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise<void>((resolve) => {
+      settle = resolve;
+      advanceOrFail();
+    });
+    if (failure) throw failure;
+    readsSoFar.readAgain += merger.readAgain;
+    return { lines: total, readAgain: merger.readAgain };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    closeSync(fd);
+  }
+}
