@@ -13,13 +13,18 @@ export class BytesBlob {
 
   constructor(parts: readonly BlobPart[] = [], options: { readonly type?: string } = {}) {
     this.type = options.type ?? '';
-    const views = parts.map((part) => typeof part === 'string' ? encoder.encode(part)
+    // postal-mime puts a "\n" between the lines of a part: a string that short is written here, not encoded by a call
+    // (a tenth of the time of 4,010 bounce messages went to encoding those).
+    const views = parts.map((part) => typeof part === 'string' ? (part.length === 1 && part.charCodeAt(0) < 0x80 ? part : encoder.encode(part))
       : part instanceof ArrayBuffer ? new Uint8Array(part) : new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
-    this.bytes = new Uint8Array(views.reduce((sum, view) => sum + view.byteLength, 0));
+    this.bytes = new Uint8Array(views.reduce((sum, view) => sum + (typeof view === 'string' ? 1 : view.byteLength), 0));
     let offset = 0;
     for (const view of views) {
-      this.bytes.set(view, offset);
-      offset += view.byteLength;
+      if (typeof view === 'string') this.bytes[offset++] = view.charCodeAt(0);
+      else {
+        this.bytes.set(view, offset);
+        offset += view.byteLength;
+      }
     }
   }
 

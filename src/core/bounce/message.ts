@@ -62,6 +62,21 @@ function decode(content: ArrayBuffer | Uint8Array | string): string {
   return typeof content === 'string' ? content : decodeText(content instanceof Uint8Array ? content : new Uint8Array(content));
 }
 
+const HEADER_START = /^[\w-]+:/;
+
+/**
+ * The header block of a returned original (up to its first empty line), or all of it when it does not start with a
+ * header: only the headers are read (its Message-ID, its parties), and decoding a body meant guessing its charset.
+ */
+function headerBlockOf(content: ArrayBuffer | Uint8Array | string): ArrayBuffer | Uint8Array | string {
+  if (typeof content === 'string') return content;
+  const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1000)).toString('latin1');
+  if (!HEADER_START.test(head)) return bytes;
+  const blank = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('\n\n');
+  return blank < 0 ? bytes : bytes.subarray(0, blank + 1);
+}
+
 /** Bare-CR files (old Mac) confuse every MIME parser; they become LF here (CRLF stays one line end, as LF). */
 function normalizeNewlines(bytes: Uint8Array): Uint8Array {
   if (!bytes.includes(13)) return bytes;
@@ -140,7 +155,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   }
   const fullText = (decoded?.text ?? email.text ?? '') || htmlToText(decoded?.html ?? email.html ?? '') || rawBody;
   const bodyText = explanation(fullText);
-  const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(part.content)).join('\n');
+  const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(headerBlockOf(part.content))).join('\n');
   const messageId = MESSAGE_ID.exec(originalHeaders)?.[1];
   const date = email.date;
   const from = email.from?.address ?? '';
