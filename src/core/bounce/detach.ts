@@ -14,6 +14,9 @@ export const KEPT_CHARS = 4096;
  * chunk alive for a substring of it; anything kept across chunks (joined lines, records) must be detached.
  */
 export function detach(text: string): string {
+  // V8 copies a substring shorter than 13 characters (SlicedString::kMinLength) instead of pointing into its parent:
+  // status and reply codes, queue IDs need no second copy (a Postfix log's deferrals copy hundreds of thousands).
+  if (text.length < 13) return text;
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
