@@ -9,7 +9,7 @@
 //                        // its input's dates (eventTime.ts), which read its date as the records' are read
 //     followSymlinks,    // enter symlinked folders met in a walk (each real folder once); default: skip them
 //     year,              // the year of each input's first syslog stamp; default: inferred from when it was written
-//     threads,           // threads that read a log file of 8 MB or more (allCores(): all); default 1, this one
+//     threads,           // threads that read a log file of 512 MB or more (allCores(): all); default 1, this one
 //   });
 //
 // Inputs are paths (files, gzip files, FIFOs, folders recursively; each real file read once), streams or in-memory
@@ -19,10 +19,12 @@
 // (eventTime.ts): a syslog stamp's year is inferred from its file's modification time, or from the current time for a
 // stream or text that has none. With `threads`, a big log file is read in byte ranges by workers (logWorkers.ts), with
 // the same result.
+import { closeSync, openSync } from 'node:fs';
 import type { BouncePolicy } from '../knowledge/types';
 import { DateReader, InputDates, YearSource } from './eventTime';
-import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents } from './input';
-import { LogChunkFeeder } from './logLines';
+import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents, WHOLE_READ_BYTES } from './input';
+import { LogChunkFeeder, LogLineSplitter } from './logLines';
+import { RangeReader } from './logScan';
 import { rangeSizes, readLogOnAllCores, workersAvailable } from './logWorkers';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
@@ -46,7 +48,7 @@ export interface ExtractOptions {
   /** The year of each input's first syslog stamp, which has none (stamps after a December-to-January turn get the
    * next); default: inferred from when the input was last written. */
   readonly year?: number;
-  /** Threads that read a log file of 8 MB or more (rangeSizes.minBytes; worker_threads, when the worker script is
+  /** Threads that read a log file of 512 MB or more (rangeSizes.minBytes; worker_threads, when the worker script is
    * there); default 1: this thread alone. */
   readonly threads?: number;
 }
@@ -94,8 +96,8 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
   summary.files = await readContents(inputs, problem, options, async (input, content, readOf) => {
     const dates = new InputDates(yearSourceOf(input, options));
     try {
-      const file = content.kind === 'log' && threads > 1 && content.file && content.file.size >= rangeSizes.minBytes && workersAvailable() ? content.file : undefined;
-      if (file) {
+      const { file } = content;
+      if (content.kind === 'log' && file && threads > 1 && file.size >= rangeSizes.minBytes && workersAvailable()) {
         // Read again in byte ranges, from the start: the bytes sniffed are few.
         await content.chunks.return?.();
         let merged = 0;
@@ -105,6 +107,10 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
         });
         summary.lines += lines;
         summary.bytes += file.size;
+      } else if (content.kind === 'log' && file && file.size > WHOLE_READ_BYTES) {
+        // A file read whole is in memory already; a bigger one is read again from its start.
+        await content.chunks.return?.();
+        await readLogFile(input.name, file.path, summary, (events) => take(events, dates), dates, readOf, options.signal);
       } else await scan(input.name, content.kind, content.chunks, summary, (events) => take(events, dates), dates, problem, options.signal);
     } finally {
       // What was read of a damaged input is kept: its stamps get their year too.
@@ -115,6 +121,42 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
   summary.laterDelivered = taker.aggregator.laterDelivered();
   const records = taker.aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
   return { records, summary };
+}
+
+/** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */
+const BLOCKS_BETWEEN_YIELDS = 8;
+
+/**
+ * Reads a log from its regular file, in blocks into one buffer: without a stream's buffers and hops between them
+ * (an eighth of the time of the benchmark log), to the end of the file however long it has grown.
+ */
+async function readLogFile(
+  name: string, path: string, summary: ExtractSummary, take: (events: readonly BounceEvent[]) => void, dates: InputDates,
+  readOf: (rawBytes: number) => void, signal?: AbortSignal,
+): Promise<void> {
+  const parse = createLogParser();
+  // One source object for all lines: recognizers copy its fields into what they keep.
+  const source = { file: name, line: 0 };
+  const splitter = new LogLineSplitter((text, line) => {
+    source.line = line;
+    dates.observeLine(text);
+    take(parse(text, source));
+  });
+  const fd = openSync(path, 'r');
+  try {
+    const reader = new RangeReader(fd, { start: 0, end: Infinity }, splitter);
+    for (let blocks = 1; reader.step(); blocks++) {
+      if (blocks % BLOCKS_BETWEEN_YIELDS) continue;
+      readOf(reader.done);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw new ExtractionCancelled();
+    }
+    readOf(reader.done);
+    summary.bytes += reader.done;
+    summary.lines += splitter.line;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function scan(

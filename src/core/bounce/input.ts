@@ -44,7 +44,7 @@ export interface OpenedInput {
 const READ_BYTES = 1 << 19;
 const CHUNK_BYTES = 1 << 16;
 /** Files up to this size are read in one call (a blocking read this small takes well under a millisecond). */
-const WHOLE_READ_BYTES = CHUNK_BYTES;
+export const WHOLE_READ_BYTES = CHUNK_BYTES;
 /** Bytes the content is sniffed from: sniffKind's look for NULs (a stream's first read can be far shorter). */
 const SNIFF_BYTES = 8192;
 

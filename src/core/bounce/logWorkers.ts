@@ -13,12 +13,14 @@ import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange } 
 import type { EventClassifier, EventTaker } from './run';
 
 /**
- * A log smaller than `minBytes` is read on one thread: starting a worker takes about 30 ms, reading 8 MB about as
- * long. Ranges are about `rangeBytes` big, and at least one per thread: a worker that the machine slows down takes
- * fewer of them, while each range costs its merge and the lines read again at its start. Tests make both small, to
- * put range boundaries between any two lines.
+ * A log smaller than `minBytes` is read on one thread. A worker compiles the engine anew (V8 shares no optimized code
+ * between isolates: 0.3-0.5 s of CPU), and the journal and the merge add about a third to the work: on 2 cores two
+ * threads only caught up with one at about 300 MB (2 M lines of the benchmark log), and were 1.1-1.2 times as fast
+ * from 700 MB on (docs/benchmarks.md). Ranges are about `rangeBytes` big, and at least one per thread: a worker that
+ * the machine slows down takes fewer of them, while each range costs its merge and the lines read again at its start.
+ * Tests make both small, to put range boundaries between any two lines.
  */
-export const rangeSizes = { minBytes: 8 << 20, rangeBytes: 16 << 20 };
+export const rangeSizes = { minBytes: 512 << 20, rangeBytes: 16 << 20 };
 /** What reading on all cores did since the module was loaded: files, ranges, and ranges read again whole here. */
 export const readsSoFar = { files: 0, ranges: 0, readAgain: 0 };
 const BLOCK_BYTES = 1 << 19;

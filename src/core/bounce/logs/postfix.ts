@@ -39,6 +39,27 @@ export function execAt(pattern: RegExp, text: string, at: number): RegExpExecArr
   return pattern.exec(text);
 }
 
+/** The pattern for what follows the queue ID at `at`, or undefined; told apart by the first letter, since most
+ * lines (connect, cleanup, qmgr's from=) are none of them. `removals`: whether a "removed" line can matter. */
+function patternAt(text: string, at: number, removals: boolean): RegExp | undefined {
+  switch (text.charCodeAt(at)) {
+    case 0x74: // t
+      return text.startsWith('to=', at) ? DELIVERY : undefined;
+    case 0x66: // f
+      return text.startsWith('from=<', at) && text.includes('status=expired', at) ? EXPIRED : undefined;
+    case 0x72: // r
+      // With nothing deferred there is nothing to forget, so the removal need not be parsed.
+      if (text.startsWith('removed', at)) return removals ? REMOVED : undefined;
+      return text.startsWith('reject: ', at) ? REJECT : undefined;
+    case 0x6d: // m
+      return text.startsWith('milter-reject: ', at) ? REJECT : undefined;
+    case 0x70: // p
+      return text.startsWith('proxy-reject: ', at) ? REJECT : undefined;
+    default:
+      return undefined;
+  }
+}
+
 export const postfixRecognizer: LogRecognizer = {
   format: 'postfix',
   create(state: ParserState) {
@@ -49,13 +70,7 @@ export const postfixRecognizer: LogRecognizer = {
       const body = tag < 0 ? -1 : text.indexOf(']: ', tag);
       if (body < 0) return undefined;
       const afterId = text.indexOf(': ', body + 3) + 2;
-      const pattern = afterId < 2 ? undefined
-        : text.startsWith('to=', afterId) ? DELIVERY
-        : text.startsWith('from=<', afterId) && text.includes('status=expired', afterId) ? EXPIRED
-        // With nothing deferred there is nothing to forget, so the removal need not be parsed.
-        : deferred.mayHoldEntries && text.startsWith('removed', afterId) ? REMOVED
-        : text.startsWith('reject: ', afterId) || text.startsWith('milter-reject: ', afterId) || text.startsWith('proxy-reject: ', afterId) ? REJECT
-        : undefined;
+      const pattern = afterId < 2 ? undefined : patternAt(text, afterId, deferred.mayHoldEntries);
       const program = pattern ? execAt(PROGRAM, text, tag) : null;
       const match = program ? execAt(pattern!, text, PROGRAM.lastIndex) : null;
       // Any other Postfix line (connect, cleanup, qmgr from=…) is this format's and reports nothing.
