@@ -12,6 +12,12 @@ import { ExtractionCancelled } from './input';
 import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange } from './logScan';
 import type { EventClassifier, EventTaker } from './run';
 
+/** A byte count set in the environment (benchmarks), or undefined. */
+function envBytes(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
 /**
  * A log smaller than `minBytes` is read on one thread. A worker compiles the engine anew (V8 shares no optimized code
  * between isolates: 0.3-0.5 s of CPU), and the journal and the merge add about a third to the work: on 2 cores two
@@ -20,7 +26,7 @@ import type { EventClassifier, EventTaker } from './run';
  * the machine slows down takes fewer of them, while each range costs its merge and the lines read again at its start.
  * Tests make both small, to put range boundaries between any two lines.
  */
-export const rangeSizes = { minBytes: 512 << 20, rangeBytes: 16 << 20 };
+export const rangeSizes = { minBytes: envBytes('SMTP_DIAG_PARALLEL_MIN_BYTES') ?? 512 << 20, rangeBytes: 16 << 20 };
 /** What reading on all cores did since the module was loaded: files, ranges, and ranges read again whole here. */
 export const readsSoFar = { files: 0, ranges: 0, readAgain: 0 };
 const BLOCK_BYTES = 1 << 19;
@@ -29,6 +35,7 @@ const CR = 13;
 
 /** The worker's script: beside the bundle (dist/logWorker.js), or its compiled module in tests. */
 const WORKER_SCRIPT = path.join(__dirname, 'logWorker.js');
+
 
 /** Threads to read a big log with: SMTP_DIAG_THREADS when set (benchmarks), else one per core. */
 export function allCores(): number {
