@@ -33,12 +33,14 @@ export const SETTINGS = {
   decorationsEnabled: 'decorations.enabled',
 } as const;
 
-/** Theme colour ids, as contributed in package.json `contributes.colors`: the status classes' own colours. */
+/** Theme colour ids, as contributed in package.json `contributes.colors`: the status classes' own colours, and the
+ * review verdict's in the report (src/webview/reportView.css names them as CSS variables). */
 export const COLORS = {
   failureForeground: 'smtpDiagnostics.failureForeground',
   failureBackground: 'smtpDiagnostics.failureBackground',
   deferralForeground: 'smtpDiagnostics.deferralForeground',
   deferralBackground: 'smtpDiagnostics.deferralBackground',
+  reviewForeground: 'smtpDiagnostics.reviewForeground',
   successForeground: 'smtpDiagnostics.successForeground',
   successBackground: 'smtpDiagnostics.successBackground',
 } as const;

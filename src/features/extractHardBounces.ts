@@ -3,9 +3,9 @@
 // when cancelled. A third argument { signal } lets callers cancel without the notification's button.
 import * as vscode from 'vscode';
 import { COMMANDS, SETTINGS, SETTINGS_PREFIX } from '../contributions';
-import { BounceRecord, ExtractionCancelled, extractBounces, formatRecords, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
-import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
-import { currentBouncePolicy } from '../editor/bouncePolicySetting';
+import { BounceRecord, extractBounces, formatRecords, OUTPUT_FORMATS, OutputFormat } from '../core/bounce';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { readWithProgress } from '../editor/engineReading';
 
 const LANGUAGE: Readonly<Record<OutputFormat, string>> = { text: 'plaintext', csv: 'plaintext', json: 'json', ndjson: 'jsonl' };
 
@@ -18,27 +18,8 @@ export function registerExtractHardBounces(): vscode.Disposable {
     }
     const configured = vscode.workspace.getConfiguration(SETTINGS_PREFIX).get<string>(SETTINGS.extractFormat, 'text');
     const format: OutputFormat = OUTPUT_FORMATS.includes(configured as OutputFormat) ? configured as OutputFormat : 'text';
-    let result;
-    try {
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Extracting hard bounces from ${source.label}`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          options?.signal?.addEventListener('abort', () => controller.abort());
-          if (options?.signal?.aborted) controller.abort();
-          return extractBounces(source.inputs, {
-            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal,
-            onProgress: (bytes) => progress.report({ message: `${(bytes / 1048576).toFixed(1)} MB read` }),
-          });
-        });
-    } catch (error) {
-      if (error instanceof ExtractionCancelled) {
-        void vscode.window.showInformationMessage('Hard-bounce extraction cancelled; nothing was written.');
-        return undefined;
-      }
-      throw error;
-    }
+    const result = await readWithProgress(`Extracting hard bounces from ${source.label}`, 'Hard-bounce extraction cancelled; nothing was written.', options?.signal, (reading) => extractBounces(source.inputs, reading));
+    if (!result) return undefined;
     const { records, summary } = result;
     const problems = summary.problems.map((problem) => `${vscode.workspace.asRelativePath(problem.file)}: ${problem.problem}`);
     if (records.length === 0) {

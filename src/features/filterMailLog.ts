@@ -4,11 +4,10 @@
 // the bounce engine's verdict (src/core/trace/filter.ts). The source is only read.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { ExtractionCancelled } from '../core/bounce';
 import { domainTokenAt } from '../core/mx';
 import { filterLogLines, type FilterResult, type LogFilter, type LogFilterKind } from '../core/trace/filter';
-import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
-import { currentBouncePolicy } from '../editor/bouncePolicySetting';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { readWithProgress } from '../editor/engineReading';
 import { LinkedDocuments, sourceLine } from '../editor/linkedLines';
 
 /** Scheme of the filtered documents. */
@@ -46,27 +45,8 @@ export function registerFilterMailLog(): vscode.Disposable {
     }
     const filter = options.filter ?? await askFilter();
     if (!filter) return undefined;
-    let result: FilterResult;
-    try {
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Filtering ${source.label}`, cancellable: true },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          options.signal?.addEventListener('abort', () => controller.abort());
-          if (options.signal?.aborted) controller.abort();
-          return filterLogLines(source.inputs, filter, {
-            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal,
-            onProgress: (bytes) => progress.report({ message: `${(bytes / 1048576).toFixed(1)} MB read` }),
-          });
-        });
-    } catch (error) {
-      if (error instanceof ExtractionCancelled) {
-        void vscode.window.showInformationMessage('Filtering cancelled.');
-        return undefined;
-      }
-      throw error;
-    }
+    const result = await readWithProgress(`Filtering ${source.label}`, 'Filtering cancelled.', options.signal, (reading) => filterLogLines(source.inputs, filter, reading));
+    if (!result) return undefined;
     const problems = result.problems.map((problem) => `${vscode.workspace.asRelativePath(problem.file)}: ${problem.problem}`);
     if (problems.length) void vscode.window.showWarningMessage(`Some inputs were not read: ${problems.join('; ')}`);
     const title = `${CHOICES.find((choice) => choice.filter === filter.kind)?.label.replace('…', '')}${filter.value ? ` ${filter.value}` : ''} — ${source.label}`;

@@ -8,13 +8,13 @@
 // The index of a document is built on the first request and dropped when the document changes or closes.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { ExtractionCancelled } from '../core/bounce';
 import { domainTokenAt } from '../core/mx';
 import { buildDocumentIndex, messageAt, queryAt, type MessagesAt } from '../core/trace/editor';
 import { summaryLines, traceCard } from '../core/trace/format';
 import type { MessageIndex, TracedLine } from '../core/trace';
 import { traceMessages, type TraceResult } from '../core/trace/trace';
-import { bounceInputsFor, EDITOR_READING } from '../editor/bounceInputs';
+import { bounceInputsFor } from '../editor/bounceInputs';
+import { readWithProgress } from '../editor/engineReading';
 import { currentBouncePolicy } from '../editor/bouncePolicySetting';
 import { LinkedDocuments, sourceLine } from '../editor/linkedLines';
 
@@ -123,27 +123,8 @@ export function registerTraceMessage(): vscode.Disposable {
       validateInput: (value) => (value.trim() ? undefined : 'Type an ID or an address'),
     });
     if (!query?.trim()) return undefined;
-    let result: TraceResult;
-    try {
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Tracing ${query} in ${source.label}`, cancellable: true },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          options.signal?.addEventListener('abort', () => controller.abort());
-          if (options.signal?.aborted) controller.abort();
-          return traceMessages(query, source.inputs, {
-            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal,
-            onProgress: (bytes) => progress.report({ message: `${(bytes / 1048576).toFixed(1)} MB read` }),
-          });
-        });
-    } catch (error) {
-      if (error instanceof ExtractionCancelled) {
-        void vscode.window.showInformationMessage('Trace cancelled.');
-        return undefined;
-      }
-      throw error;
-    }
+    const result = await readWithProgress(`Tracing ${query} in ${source.label}`, 'Trace cancelled.', options.signal, (reading) => traceMessages(query, source.inputs, reading));
+    if (!result) return undefined;
     if (result.messages.length === 0) {
       void vscode.window.showInformationMessage(`No message matches ${query} in ${source.label}.`);
       return result;

@@ -126,6 +126,18 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */
 const BLOCKS_BETWEEN_YIELDS = 8;
 
+/** What reads a log's lines in order: each line's stamp noted for the dates, its events parsed and handed on. */
+function logLineReader(name: string, take: (events: readonly BounceEvent[]) => void, dates: InputDates): (text: string, line: number) => void {
+  const parse = createLogParser();
+  // One source object for all lines: recognizers copy its fields into what they keep.
+  const source = { file: name, line: 0 };
+  return (text, line) => {
+    source.line = line;
+    dates.observeLine(text);
+    take(parse(text, source));
+  };
+}
+
 /**
  * Reads a log from its regular file, in blocks into one buffer: without a stream's buffers and hops between them
  * (an eighth of the time of the benchmark log), to the end of the file however long it has grown.
@@ -134,14 +146,7 @@ async function readLogFile(
   name: string, path: string, summary: ExtractSummary, take: (events: readonly BounceEvent[]) => void, dates: InputDates,
   readOf: (rawBytes: number) => void, signal?: AbortSignal,
 ): Promise<void> {
-  const parse = createLogParser();
-  // One source object for all lines: recognizers copy its fields into what they keep.
-  const source = { file: name, line: 0 };
-  const splitter = new LogLineSplitter((text, line) => {
-    source.line = line;
-    dates.observeLine(text);
-    take(parse(text, source));
-  });
+  const splitter = new LogLineSplitter(logLineReader(name, take, dates));
   const fd = openSync(path, 'r');
   try {
     const reader = new RangeReader(fd, { start: 0, end: Infinity }, splitter);
@@ -167,14 +172,7 @@ async function scan(
     for await (const chunk of chunks) { summary.bytes += chunk.length; yield chunk; }
   };
   if (kind === 'log') {
-    const parse = createLogParser();
-    // One source object for all lines: recognizers copy its fields into what they keep.
-    const source = { file: name, line: 0 };
-    const feeder = new LogChunkFeeder((text, line) => {
-      source.line = line;
-      dates.observeLine(text);
-      take(parse(text, source));
-    });
+    const feeder = new LogChunkFeeder(logLineReader(name, take, dates));
     for await (const chunk of countBytes()) {
       if (signal?.aborted) throw new ExtractionCancelled();
       feeder.push(chunk);
