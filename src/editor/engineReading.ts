@@ -1,6 +1,6 @@
 // How the commands that read logs and messages through the engine (extract, filter, trace) run it: in a progress
 // notification with Cancel, also cancelled by a caller's signal (tests), reporting the megabytes read; a cancelled
-// reading says so in a message and gives undefined.
+// reading gives undefined, and says so in a message when the command has one.
 import * as vscode from 'vscode';
 import { ExtractionCancelled } from '../core/bounce';
 import type { BouncePolicy } from '../core/knowledge/types';
@@ -15,7 +15,7 @@ export interface EditorReading {
   readonly onProgress: (bytes: number) => void;
 }
 
-export async function readWithProgress<T>(title: string, cancelled: string, signal: AbortSignal | undefined, read: (reading: EditorReading) => Promise<T>): Promise<T | undefined> {
+export async function readWithProgress<T>(title: string, cancelled: string | undefined, signal: AbortSignal | undefined, read: (reading: EditorReading) => Promise<T>): Promise<T | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
@@ -29,7 +29,7 @@ export async function readWithProgress<T>(title: string, cancelled: string, sign
     });
   } catch (error) {
     if (!(error instanceof ExtractionCancelled)) throw error;
-    void vscode.window.showInformationMessage(cancelled);
+    if (cancelled) void vscode.window.showInformationMessage(cancelled);
     return undefined;
   }
 }

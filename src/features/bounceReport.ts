@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { ExtractionCancelled, extractBounces } from '../core/bounce';
+import { extractBounces } from '../core/bounce';
 import { BounceReport, reportMarkdown } from '../core/bounce/report';
 import type { ReportModel, SourceLine } from '../core/bounce/reportModel';
-import { bounceInputsFor, EDITOR_READING, sourceDocumentUri } from '../editor/bounceInputs';
-import { currentBouncePolicy } from '../editor/bouncePolicySetting';
+import { bounceInputsFor, sourceDocumentUri } from '../editor/bounceInputs';
+import { readWithProgress } from '../editor/engineReading';
 import { fromReportView, ToReportView } from '../webview/protocol';
 
 export const REPORT_VIEW_TYPE = 'smtpDiagnostics.bounceReport';
@@ -26,25 +26,14 @@ export function registerBounceReport(extensionUri: vscode.Uri): vscode.Disposabl
       return undefined;
     }
     const report = new BounceReport();
-    try {
-      const { summary, records } = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Bounce report for ${source.label}`, cancellable: true },
-        (_progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          // Soft and review records too: the report lists every failed address.
-          return extractBounces(source.inputs, {
-            ...EDITOR_READING, policy: currentBouncePolicy(), signal: controller.signal, includeSoft: true, onEvent: (event, dates) => report.add(event, dates),
-          });
-        });
-      const model = report.model(summary, { title: `Bounce report: ${source.label}`, records });
-      const markdown = reportMarkdown(model);
-      showReportView(extensionUri, model, markdown);
-      return markdown;
-    } catch (error) {
-      if (error instanceof ExtractionCancelled) return undefined;
-      throw error;
-    }
+    // Soft and review records too: the report lists every failed address.
+    const result = await readWithProgress(`Bounce report for ${source.label}`, undefined, undefined,
+      (reading) => extractBounces(source.inputs, { ...reading, includeSoft: true, onEvent: (event, dates) => report.add(event, dates) }));
+    if (!result) return undefined;
+    const model = report.model(result.summary, { title: `Bounce report: ${source.label}`, records: result.records });
+    const markdown = reportMarkdown(model);
+    showReportView(extensionUri, model, markdown);
+    return markdown;
   });
 }
 

@@ -53,8 +53,8 @@ export function failureLines(lineAt: (line: number) => string, lineCount: number
   for (let line = 0; line < lineCount; line++) {
     const text = lineAt(line);
     if (!MAYBE_FAILURE.test(text.length > SCANNED_COLUMNS ? text.slice(0, SCANNED_COLUMNS) : text)) continue;
-    spans.failure.length = 0;
-    spans.deferral.length = 0;
+    // Every class is emptied: success spans kept across lines would grow with the document and serve nothing.
+    for (const name of STATUS_CLASS_NAMES) spans[name].length = 0;
     codeSpansOfLine(text, line, spans);
     if (spans.failure.length > 0) marks.failure.push(line);
     else if (spans.deferral.length > 0) marks.deferral.push(line);
