@@ -1,5 +1,5 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
-import { allCores, BounceInput, extractBounces, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
+import { allCores, BounceInput, extractBounceStream, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -73,7 +73,7 @@ export const extractCommand: CliCommand = {
     const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
     const problems: SkippedInput[] = [];
     for (const batch of batches) {
-      const { records, summary } = await extractBounces(batch, options);
+      const { records, summary } = await extractBounceStream(batch, options);
       await writePieces(io.stdout, formattedPieces(records, parsed.format));
       problems.push(...summary.problems);
     }

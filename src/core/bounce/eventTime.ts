@@ -167,6 +167,12 @@ export class PendingStamp {
 
   constructor(readonly dates: InputDates, private readonly rollOvers: number, private readonly place: number) {}
 
+  /** The stamp of `dates` whose `order` is given (how a compact store keeps a stamp: recordStore.ts). */
+  static at(dates: InputDates, order: number): PendingStamp {
+    const rollOvers = Math.floor(order / YEAR_PLACES);
+    return new PendingStamp(dates, rollOvers, order - rollOvers * YEAR_PLACES);
+  }
+
   /** Orders the stamps of one input: by the turns of the year before them, then by place within the year. */
   get order(): number {
     return this.rollOvers * YEAR_PLACES + this.place;

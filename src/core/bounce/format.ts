@@ -26,14 +26,18 @@ const jsonElement = (record: BounceRecord) => `  ${escapeUnsafeInJson(JSON.strin
  * without ever holding it as one string: hundreds of thousands of records exceed the longest string V8 makes.
  * In text form review and soft bounces (present only with --all) carry a "# review" or "# soft" note.
  */
-export function* formattedPieces(records: readonly BounceRecord[], format: OutputFormat): Generator<string> {
+export function* formattedPieces(records: Iterable<BounceRecord>, format: OutputFormat): Generator<string> {
   switch (format) {
-    case 'json':
-      if (records.length === 0) { yield '[]\n'; return; }
-      yield '[\n';
-      for (let index = 0; index < records.length; index++) yield `${jsonElement(records[index])}${index < records.length - 1 ? ',' : ''}\n`;
-      yield ']\n';
+    case 'json': {
+      // Each element is written when the next one comes (or the end), which says whether a comma follows it.
+      let previous: string | undefined;
+      for (const record of records) {
+        yield previous === undefined ? '[\n' : `${previous},\n`;
+        previous = jsonElement(record);
+      }
+      yield previous === undefined ? '[]\n' : `${previous}\n]\n`;
       return;
+    }
     case 'ndjson':
       for (const record of records) yield `${escapeUnsafeInJson(JSON.stringify(record))}\n`;
       return;
@@ -50,6 +54,6 @@ export function* formattedPieces(records: readonly BounceRecord[], format: Outpu
 }
 
 /** The whole rendered output as one string, for an editor document. */
-export function formatRecords(records: readonly BounceRecord[], format: OutputFormat): string {
+export function formatRecords(records: Iterable<BounceRecord>, format: OutputFormat): string {
   return [...formattedPieces(records, format)].join('');
 }

@@ -74,6 +74,12 @@ export interface ExtractResult {
   readonly summary: ExtractSummary;
 }
 
+/** Records made one at a time as they are taken, sorted by address: what a writer holds is one record, not all. */
+export interface ExtractStream {
+  readonly records: Iterable<BounceRecord>;
+  readonly summary: ExtractSummary;
+}
+
 /**
  * Of a bigger message only this much is parsed: the report and the explaining text come first, the returned
  * original (where the size is) last. postal-mime needs about 25 times a message's size in memory, so this keeps a
@@ -87,6 +93,12 @@ function yearSourceOf(input: OpenedInput, options: ExtractOptions): YearSource {
 }
 
 export async function extractBounces(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractResult> {
+  const { records, summary } = await extractBounceStream(inputs, options);
+  return { records: [...records], summary };
+}
+
+/** As extractBounces, the records made as they are taken (the CLI writes each as it comes). */
+export async function extractBounceStream(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractStream> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
   const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
   const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
@@ -119,8 +131,11 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
   });
   Object.assign(summary, classifier.counts);
   summary.laterDelivered = taker.aggregator.laterDelivered();
-  const records = taker.aggregator.records().filter((record) => options.includeSoft || record.type === 'hard');
-  return { records, summary };
+  return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary };
+}
+
+function* keptRecords(records: Iterable<BounceRecord>, includeSoft: boolean): Generator<BounceRecord> {
+  for (const record of records) if (includeSoft || record.type === 'hard') yield record;
 }
 
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */

@@ -12,6 +12,7 @@ import { readSync } from 'node:fs';
 import type { BouncePolicy } from '../knowledge/types';
 import { deliveryHash } from './aggregate';
 import { DateReader, DatesObserved, InputDates } from './eventTime';
+import { detach } from './detach';
 import { decodeLogText } from './input';
 import { LogLineSplitter } from './logLines';
 import { createLogParser, LogParser } from './logs';
@@ -160,6 +161,10 @@ class EventList {
   }
 }
 
+/** The names an event's fields take (a few dozen), each once; bounded all the same. */
+const NAMES = new Map<string, string>();
+const MAX_NAMES = 1024;
+
 /** Reads the events of a batch back, one by one. */
 class EventReader {
   private at = 0;
@@ -174,14 +179,26 @@ class EventReader {
     return this.events.text.slice(this.at - length, this.at);
   }
 
+  /** The next field, one of a few names (outcome, format, stage, source, verdict): the one string of that name, not
+   * a piece of the batch's text, which a piece kept in a record would keep alive whole. */
+  private nextName(): string | undefined {
+    const text = this.next();
+    if (text === undefined) return undefined;
+    const known = NAMES.get(text);
+    if (known !== undefined) return known;
+    const copy = detach(text);
+    if (NAMES.size < MAX_NAMES) NAMES.set(copy, copy);
+    return copy;
+  }
+
   /** The event `index`: events are read in order, or passed over (`skip`). */
   read(index: number): ClassifiedEvent {
     // Spelled out, field by field in TEXT_FIELDS' order, for the shape classify gives events.
     return {
-      address: this.next()!, outcome: this.next() as ClassifiedEvent['outcome'], status: this.next(), reply: this.next(), diagnostic: this.next()!,
+      address: this.next()!, outcome: this.nextName() as ClassifiedEvent['outcome'], status: this.next(), reply: this.next(), diagnostic: this.next()!,
       remoteMta: this.next(), date: this.next(), messageId: this.next(), file: this.file, line: this.events.lines[index],
-      format: this.next()!, stage: this.next() as ClassifiedEvent['stage'], source: this.next() as ClassifiedEvent['source'],
-      type: this.next() as ClassifiedEvent['type'], reason: this.next() as ClassifiedEvent['reason'], rule: this.next() as ClassifiedEvent['rule'],
+      format: this.nextName()!, stage: this.nextName() as ClassifiedEvent['stage'], source: this.nextName() as ClassifiedEvent['source'],
+      type: this.nextName() as ClassifiedEvent['type'], reason: this.nextName() as ClassifiedEvent['reason'], rule: this.nextName() as ClassifiedEvent['rule'],
     };
   }
 

@@ -4,14 +4,15 @@ import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanRange } from './logScan';
 import type { WorkerJob } from './logWorkers';
+import { CLAIM_SLOT, waitForTurn } from './rangeTurns';
 
 const job = workerData as WorkerJob;
 const claims = new Int32Array(job.claims);
 const linesBefore = new Float64Array(job.linesBefore);
 const fd = openSync(job.file, 'r');
 try {
-  for (let index = Atomics.add(claims, 0, 1); index < job.ranges.length; index = Atomics.add(claims, 0, 1)) {
-    Atomics.wait(claims, 1 + index, 0);
+  for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < job.ranges.length; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
+    waitForTurn(claims, index);
     scanRange(
       { index, fd, name: job.name, range: job.ranges[index], linesBefore: linesBefore[index], policy: job.policy, listening: job.listening },
       (message, transfer) => parentPort!.postMessage(message, transfer),

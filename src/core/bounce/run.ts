@@ -54,11 +54,11 @@ export class EventTaker {
 
   constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void) {}
 
-  /** `dates` reads the event's date; `fresh`: the event's strings share no memory with the input. */
-  event(event: ClassifiedEvent, dates: DateReader, fresh = false): void {
+  /** `dates` reads the event's date. */
+  event(event: ClassifiedEvent, dates: DateReader): void {
     if (event.outcome === 'delivered') this.aggregator.delivered(event.address);
     this.onEvent?.(event, dates);
-    if (event.outcome !== 'delivered') this.aggregator.add(event, dates, fresh);
+    if (event.outcome !== 'delivered') this.aggregator.add(event, dates);
   }
 
   /** A delivery known by its address alone (no listener): `hash` its deliveryHash when known. */
