@@ -22,6 +22,19 @@ const problemReporter = {
   },
 };
 
+/** The CLI's subcommands (src/cli/main.ts requires each one only when it runs): each is a bundle of its own. */
+const CLI_COMMANDS = ['explain', 'extract', 'report', 'trace', 'mx', 'probe'];
+const cliMain = path.join(__dirname, 'src', 'cli', 'main.ts');
+
+/** In dist/cli.js, main.ts's require of a command's module loads that command's bundle, dist/cli-NAME.js. */
+const commandBundles = {
+  name: 'command-bundles',
+  setup(build) {
+    const filter = new RegExp(`^\\./(${CLI_COMMANDS.join('|')})$`);
+    build.onResolve({ filter }, ({ path: request, importer }) => (importer === cliMain ? { path: `./cli-${request.slice(2)}.js`, external: true } : undefined));
+  },
+};
+
 /** postal-mime's part decoders get a Blob that only joins bytes (src/core/bounce/bytesBlob.ts says why). */
 const inject = [path.join(__dirname, 'src', 'core', 'bounce', 'bytesBlob.ts')];
 
@@ -43,7 +56,8 @@ const webview = { ...common, platform: 'browser', format: 'iife', target: 'es202
 
 const targets = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, commandBundles] },
+  ...CLI_COMMANDS.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js` })),
   { ...webview, entryPoints: ['src/webview/reportView.ts'], outfile: 'dist/reportView.js' },
   { ...webview, entryPoints: ['src/webview/reportView.css'], outfile: 'dist/reportView.css' },
   // The CLI reads big logs on all cores (src/core/bounce/logWorkers.ts): the worker's own, smaller bundle.

@@ -17,7 +17,6 @@ const USAGE = [
 
 export const explainCommand: CliCommand = {
   name: 'explain',
-  summary: 'Explain a status code (5.3.2, 4.7.26, 550, "550 5.1.1"): meaning, hard/soft, causes, what to do',
   usage: USAGE,
   async run(args, io) {
     if (args.length === 0) {

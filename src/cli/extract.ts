@@ -60,7 +60,6 @@ export function parseInputArgs(args: readonly string[], io: CliIo, recordOptions
 
 export const extractCommand: CliCommand = {
   name: 'extract',
-  summary: 'Hard-bounced addresses from logs and bounce messages (suppression list, CSV or JSON)',
   usage: USAGE,
   async run(args, io) {
     const parsed = parseInputArgs(args, io, true);

@@ -10,8 +10,6 @@ export const EXIT = { ok: 0, inputError: 1, usage: 2 } as const;
 
 export interface CliCommand {
   readonly name: string;
-  /** One line for `smtp-diag --help`. */
-  readonly summary: string;
   /** Usage text printed on bad usage and for `smtp-diag help <name>`. */
   readonly usage: string;
   run(args: readonly string[], io: CliIo): Promise<number>;

@@ -76,7 +76,6 @@ export function mxText(result: MxResult): string[] {
 
 export const mxCommand: CliCommand = {
   name: 'mx',
-  summary: 'Look up the MX records of domains (null MX, implicit MX, host addresses)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     let parsed;

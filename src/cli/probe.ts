@@ -22,7 +22,6 @@ function probeOptionsFromFlags(values: { port?: string; 'smtp-timeout'?: string 
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: 'Test whether the MX hosts of a domain accept SMTP connections (greeting, EHLO, STARTTLS)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     let parsed;

@@ -15,7 +15,6 @@ Exit status: 0 done, 1 some input could not be read, 2 bad usage.`;
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  summary: 'Bounce report per domain, code, reason and remote host',
   usage: USAGE,
   async run(args, io) {
     const markdown = args.includes('--markdown');

@@ -48,7 +48,6 @@ function parseArgs(args: readonly string[], io: CliIo): { query: string; inputs:
 
 export const traceCommand: CliCommand = {
   name: 'trace',
-  summary: 'Every line of one message (queue ID, Message-ID or address), following hand-offs',
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args, io);

@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
+import { BlockSearch } from '../../src/core/trace/byteSearch';
+import { execFileSync } from 'node:child_process';
 import { MAX_TEXT_PER_MESSAGE, MessageIndex, parseTraceLine } from '../../src/core/trace';
 import { traceCard } from '../../src/core/trace/format';
 import { buildDocumentIndex, messageAt } from '../../src/core/trace/editor';
@@ -186,16 +188,58 @@ describe('message trace: the byte-level line search', () => {
     return found;
   }
 
-  async function searched(bytes: Buffer, needle: string, piece: number) {
+  async function searched(bytes: Buffer, needle: string, piece: number, withoutWasm = false) {
     const chunks = Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, i * piece + piece));
     const found: { text: string; line: number }[] = [];
-    for await (const batch of linesHolding(Readable.from(chunks), [Buffer.from(needle)])) found.push(...batch.lines);
+    for await (const batch of linesHolding(Readable.from(chunks), [Buffer.from(needle)], undefined, 0, { withoutWasm })) found.push(...batch.lines);
     return found;
   }
 
+  it('runs the search in WebAssembly here, and byteSearchWasm.ts is byteSearch.wat compiled', () => {
+    assert.ok(new BlockSearch().simd);
+    assert.ok(!new BlockSearch({ withoutWasm: true }).simd);
+    execFileSync(process.execPath, [join(__dirname, '..', '..', '..', 'scripts', 'build-wasm.mjs'), '--check'], { stdio: 'pipe' });
+  });
+
+  it('finds and counts bytes as Buffer does, at every offset, near the ends of the block and across 16-byte lanes', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    for (const search of [new BlockSearch(), new BlockSearch({ withoutWasm: true })]) {
+      for (let round = 0; round < 60; round++) {
+        // Few distinct bytes, so that partial matches are common.
+        const block = Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+        search.use(block);
+        for (let n = 0; n < 20; n++) {
+          const start = Math.floor(random() * (block.length + 1));
+          const needle = random() < 0.5 && block.length
+            ? Buffer.from(block.subarray(start, start + 1 + Math.floor(random() * 12)))
+            : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+          if (!needle.length) continue;
+          const from = Math.floor(random() * (block.length + 1));
+          assert.equal(search.indexOf(needle, from), block.indexOf(needle, from), `${needle} from ${from} in ${block}`);
+          const to = from + Math.floor(random() * (block.length - from + 1));
+          assert.equal(search.count(10, from, to), block.subarray(from, to).filter((byte) => byte === 10).length);
+        }
+      }
+    }
+  });
+
+  it('finds IDs that big blocks cut in two, and numbers their lines, with and without WebAssembly', async () => {
+    const lines = Array.from({ length: 3000 }, (_, n) => `Mar  3 10:00:00 mx postfix/qmgr[1]: ${n % 97 === 5 ? '4C1D2E3F4A' : (100000 + n).toString(16).toUpperCase()}: from=<a${n}@b.example>${n % 5 ? '' : ' '.repeat(n % 300)}`);
+    const bytes = Buffer.from(lines.map((line, n) => `${line}${n % 7 ? '\n' : '\r\n'}`).join(''));
+    const expected = await expectedLines(bytes, '4C1D2E3F4A');
+    assert.equal(expected.length, Math.ceil((3000 - 5) / 97));
+    for (const piece of [17, 4093, 65536, 1 << 20]) {
+      for (const withoutWasm of [false, true]) assert.deepEqual(await searched(bytes, '4C1D2E3F4A', piece, withoutWasm), expected, `pieces of ${piece}${withoutWasm ? ' without WebAssembly' : ''}`);
+    }
+  });
+
   it('numbers lines as linesOf does, with LF, CRLF and bare CR, a CRLF cut between chunks, and no final line end', async () => {
     const text = Buffer.from('a X1\r\nb\rc X1\n\nd\r\r\ne X1\r\nf X1');
-    for (const piece of [1, 2, 3, 5, 64]) assert.deepEqual(await searched(text, 'X1', piece), await expectedLines(text, 'X1'), `pieces of ${piece}`);
+    for (const piece of [1, 2, 3, 5, 64]) {
+      assert.deepEqual(await searched(text, 'X1', piece), await expectedLines(text, 'X1'), `pieces of ${piece}`);
+      assert.deepEqual(await searched(text, 'X1', piece, true), await expectedLines(text, 'X1'), `pieces of ${piece} without WebAssembly`);
+    }
   });
 
   it('finds a needle cut between two chunks and a line that holds it twice once', async () => {
@@ -293,7 +337,7 @@ describe('message trace: IDs found on the way', () => {
       const expected = lines.flatMap((text, at) => (['4C1D2E3F4A', '7E8F9A0B1C'].includes(parseTraceLine(text)?.id ?? '') ? [at + 1] : []));
       for (const query of ['4C1D2E3F4A', '7E8F9A0B1C', '<20250303100001.1234@sender.example>', 'carol@example.org']) {
         const wide = await traceMessages(query, [{ path }]);
-        const narrow = await traceMessages(query, [{ path }], { windowBytes: 1 });
+        const narrow = await traceMessages(query, [{ path }], { windowBytes: 1, blockBytes: 1 << 16 });
         assert.deepEqual(wide.lines.map((line) => line.line), expected, `${query}, wide window`);
         assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${query}, narrow window`);
         assert.equal(wide.passes, 1, `${query}: one reading with the window`);

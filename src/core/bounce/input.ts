@@ -335,6 +335,34 @@ export async function readContents(
   return files;
 }
 
+/**
+ * A regular file's bytes from `start` in blocks of `blockBytes`, each in a buffer of its own: the next block is read
+ * (on the thread pool) while the caller works on the one before. For a reader that takes big blocks of a file that
+ * inputContent found plain (trace/grep.ts), rather than the stream's pieces.
+ */
+export async function* fileBlocks(file: string, start: number, blockBytes: number): AsyncGenerator<Buffer> {
+  const handle = await fs.open(file, 'r');
+  const readAt = async (position: number) => {
+    const block = Buffer.allocUnsafe(blockBytes);
+    const { bytesRead } = await handle.read(block, 0, blockBytes, position);
+    return block.subarray(0, bytesRead);
+  };
+  let next = readAt(start);
+  try {
+    for (let position = start; ;) {
+      const block = await next;
+      if (block.length === 0) return;
+      position += block.length;
+      next = readAt(position);
+      yield block;
+    }
+  } finally {
+    // A read still going when the caller stops: its result or error is of no use.
+    await next.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** A "line" longer than this is passed on in pieces of this size, each with the line's number. */
 export const MAX_LINE_BYTES = 4 << 20;
 

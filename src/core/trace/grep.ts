@@ -3,6 +3,7 @@
 // most of its time. Lines are numbered as linesOf (src/core/bounce/input.ts) numbers them: LF, CRLF and a bare CR
 // end a line, and a line longer than MAX_LINE_BYTES comes in pieces that keep its number.
 import { decodeLogText, ExtractionCancelled, MAX_LINE_BYTES, wholeUtf8Length } from '../bounce/input';
+import { BlockSearch, type BlockSearchOptions } from './byteSearch';
 
 export interface FoundLine {
   readonly text: string;
@@ -13,14 +14,11 @@ export interface FoundLine {
 const LF = 10;
 const CR = 13;
 
-/** Line ends in bytes[from, to): LF, a CR not followed by LF (a CR ending the range counts: its LF, if any, is the
- * next chunk's and is skipped there). */
-function countLineEnds(bytes: Buffer, from: number, to: number, hasCr: boolean): number {
+/** Line ends in bytes[from, to) (the block `search` uses): LF, a CR not followed by LF (a CR ending the range counts:
+ * its LF, if any, is the next chunk's and is skipped there). */
+function countLineEnds(search: BlockSearch, bytes: Buffer, from: number, to: number, hasCr: boolean): number {
+  if (!hasCr) return search.count(LF, from, to);
   let count = 0;
-  if (!hasCr) {
-    for (let at = bytes.indexOf(LF, from); at >= 0 && at < to; at = bytes.indexOf(LF, at + 1)) count++;
-    return count;
-  }
   for (let at = from; at < to; at++) {
     const byte = bytes[at];
     if (byte === LF || (byte === CR && bytes[at + 1] !== LF)) count++;
@@ -29,17 +27,24 @@ function countLineEnds(bytes: Buffer, from: number, to: number, hasCr: boolean):
 }
 
 /** Where the line holding `at` starts: after the last line end before it, not before `floor`. */
-function lineStart(bytes: Buffer, at: number, floor: number): number {
-  const end = Math.max(bytes.lastIndexOf(LF, at), bytes.lastIndexOf(CR, at));
+function lineStart(bytes: Buffer, at: number, floor: number, hasCr: boolean): number {
+  const end = hasCr ? Math.max(bytes.lastIndexOf(LF, at), bytes.lastIndexOf(CR, at)) : bytes.lastIndexOf(LF, at);
   return Math.max(end + 1, floor);
 }
 
 /** Where the line holding `at` ends (its line end's offset); `limit` when none comes before it. */
-function lineEnd(bytes: Buffer, at: number, limit: number): number {
+function lineEnd(bytes: Buffer, at: number, limit: number, hasCr: boolean): number {
   const lf = bytes.indexOf(LF, at);
-  const cr = bytes.indexOf(CR, at);
+  const cr = hasCr ? bytes.indexOf(CR, at) : -1;
   const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
   return end < 0 || end > limit ? limit : end;
+}
+
+/** The offset of the first line end (LF or CR) in bytes, or -1. */
+function firstLineEnd(bytes: Buffer): number {
+  const lf = bytes.indexOf(LF);
+  const cr = (lf < 0 ? bytes : bytes.subarray(0, lf)).indexOf(CR);
+  return cr < 0 ? lf : cr;
 }
 
 /** A region of complete lines already searched, kept for needles added later. */
@@ -58,8 +63,9 @@ interface Searched {
  * rare needle beside a frequent one is not searched for again from every hit. Returns the lines and the number of
  * the line after the region.
  */
-function searchRegion(region: Searched, needles: readonly Buffer[], skip: readonly Buffer[] = []): { found: FoundLine[]; next: number } {
+function searchRegion(search: BlockSearch, region: Searched, needles: readonly Buffer[], skip: readonly Buffer[] = []): { found: FoundLine[]; next: number } {
   const { bytes, hasCr } = region;
+  search.use(bytes);
   const cut = region.end - 1;
   const next = needles.map(() => -2);
   const found: FoundLine[] = [];
@@ -69,20 +75,20 @@ function searchRegion(region: Searched, needles: readonly Buffer[], skip: readon
   for (;;) {
     let hit = -1;
     for (let index = 0; index < needles.length; index++) {
-      if (next[index] !== -1 && next[index] < position) next[index] = bytes.indexOf(needles[index], position);
+      if (next[index] !== -1 && next[index] < position) next[index] = search.indexOf(needles[index], position);
       if (next[index] >= 0 && next[index] < cut && (hit < 0 || next[index] < hit)) hit = next[index];
     }
     if (hit < 0) break;
-    const start = lineStart(bytes, hit, position);
-    const end = lineEnd(bytes, hit, cut);
-    line += countLineEnds(bytes, position, start, hasCr);
-    const holds = (needle: Buffer) => { const at = bytes.indexOf(needle, start); return at >= 0 && at < end; };
+    const start = lineStart(bytes, hit, position, hasCr);
+    const end = lineEnd(bytes, hit, cut, hasCr);
+    line += countLineEnds(search, bytes, position, start, hasCr);
+    const holds = (needle: Buffer) => bytes.subarray(start, end).includes(needle);
     if (!skip.some(holds)) found.push({ text: decodeLogText(bytes, start, end), line });
     position = bytes[end] === CR && bytes[end + 1] === LF ? end + 2 : end + 1;
     line++;
     if (position > cut) break;
   }
-  if (position <= cut) line += countLineEnds(bytes, position, cut + 1, hasCr);
+  if (position <= cut) line += countLineEnds(search, bytes, position, cut + 1, hasCr);
   return { found, next: line };
 }
 
@@ -98,7 +104,7 @@ export interface FoundBatch {
  * last `windowBytes` already read are then searched for the new ones (their lines come first in the next batch, in
  * order, without lines already given), and the rest of the input for all.
  */
-export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal, windowBytes = 0): AsyncGenerator<FoundBatch> {
+export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal, windowBytes = 0, options: BlockSearchOptions = {}): AsyncGenerator<FoundBatch> {
   // The start of the line that has no end yet, kept as the chunks it came in and joined once its end comes.
   let carry: Buffer[] = [];
   let carried = 0;
@@ -108,13 +114,29 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
   let windowSize = 0;
   let windowFromStart = true;
   let known = needles.length;
+  const search = new BlockSearch(options);
   /** Lines of the window that hold needles added since the last batch. */
   const earlier = (): FoundLine[] => {
     if (needles.length === known) return [];
     const added = needles.slice(known);
     const old = needles.slice(0, known);
     known = needles.length;
-    return window.flatMap((region) => searchRegion(region, added, old).found);
+    return window.flatMap((region) => searchRegion(search, region, added, old).found);
+  };
+  /** The lines of bytes[0, cut] (cut: a line end) that hold a needle; the region is kept in the window. */
+  const searchPart = (bytes: Buffer, cut: number): FoundLine[] => {
+    const region: Searched = { bytes, end: cut + 1, line, hasCr: bytes.includes(CR) };
+    const { found, next } = searchRegion(search, region, needles);
+    line = next;
+    if (windowBytes > 0) {
+      window.push(region);
+      windowSize += region.end;
+      while (windowSize > windowBytes && window.length > 1) {
+        windowSize -= window.shift()!.end;
+        windowFromStart = false;
+      }
+    }
+    return found;
   };
   for await (const chunk of chunks) {
     if (signal?.aborted) throw new ExtractionCancelled();
@@ -135,26 +157,25 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
       carried = carry[0].length;
       continue;
     }
-    const bytes = carried ? Buffer.concat([...carry, fresh], carried + fresh.length) : fresh;
-    const cut = carried + freshCut;
+    // The line carried over is joined with its end alone, not with the whole chunk (a copy of every byte read).
+    const headEnd = carried ? firstLineEnd(fresh) : -1;
+    const headStop = headEnd < 0 ? 0 : fresh[headEnd] === CR && fresh[headEnd + 1] === LF ? headEnd + 2 : headEnd + 1;
+    const found: FoundLine[] = [];
+    if (headStop > 0) {
+      const head = Buffer.concat([...carry, fresh.subarray(0, headStop)], carried + headStop);
+      found.push(...searchPart(head, head.length - 1));
+    }
+    if (headStop <= freshCut) {
+      const rest = headStop ? fresh.subarray(headStop) : fresh;
+      found.push(...searchPart(rest, freshCut - headStop));
+    }
     carry = [];
     carried = 0;
-    const region: Searched = { bytes, end: cut + 1, line, hasCr: bytes.includes(CR) };
-    const { found, next } = searchRegion(region, needles);
-    line = next;
-    if (windowBytes > 0) {
-      window.push(region);
-      windowSize += region.end;
-      while (windowSize > windowBytes && window.length > 1) {
-        windowSize -= window.shift()!.end;
-        windowFromStart = false;
-      }
-    }
     if (before.length || found.length) yield { lines: [...before, ...found], windowFromStart };
-    if (cut + 1 < bytes.length) {
-      carry = [Buffer.from(bytes.subarray(cut + 1))];
+    if (freshCut + 1 < fresh.length) {
+      carry = [Buffer.from(fresh.subarray(freshCut + 1))];
       carried = carry[0].length;
-    } else if (bytes[cut] === CR) skipLeadingLf = true;
+    } else if (fresh[freshCut] === CR) skipLeadingLf = true;
   }
   const before = earlier();
   if (before.length) yield { lines: before, windowFromStart };

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { BouncePolicy } from '../knowledge/types';
 import type { BounceInput, ProblemReporter, ReadOptions, SkippedInput } from '../bounce/input';
-import { linesOf, readContents } from '../bounce/input';
+import { fileBlocks, linesOf, readContents } from '../bounce/input';
 import { linesHolding } from './grep';
 import { bareQuery, compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
 
@@ -22,6 +22,8 @@ export interface TraceOptions extends ReadOptions {
   readonly policy?: BouncePolicy;
   /** Bytes already read that are searched again for an ID found later (default WINDOW_BYTES; tests make it small). */
   readonly windowBytes?: number;
+  /** Blocks a plain file is read in (default FILE_BLOCK_BYTES; tests make it small). */
+  readonly blockBytes?: number;
 }
 
 export interface TraceResult {
@@ -45,6 +47,8 @@ const MAX_NEEDLES = 16;
 /** Bytes already read that are searched again for an ID found later: a filter's or relay's new ID logs its first
  * lines there, seconds before the line that names it. */
 const WINDOW_BYTES = 4 << 20;
+/** A plain file is searched in blocks this big, read from the file (the stream's pieces are 64 KB). */
+const FILE_BLOCK_BYTES = 4 << 20;
 /** A chain of hand-offs longer than this is not followed further. */
 const MAX_PASSES = 6;
 
@@ -76,6 +80,16 @@ async function spooled(inputs: readonly BounceInput[]): Promise<{ inputs: Bounce
   return { inputs: result, names, remove: () => { if (folder) rmSync(folder, { recursive: true, force: true }); } };
 }
 
+/** The blocks, with the bytes read so far told to `readOf` (the progress). */
+async function* countedBlocks(blocks: AsyncIterable<Buffer>, readOf: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let read = 0;
+  for await (const block of blocks) {
+    read += block.length;
+    readOf(read);
+    yield block;
+  }
+}
+
 /** Every line of the messages `query` names in `inputs`. */
 export async function traceMessages(query: string, inputs: readonly BounceInput[], options: TraceOptions = {}): Promise<TraceResult> {
   const initial = queryNeedles(query);
@@ -98,13 +112,19 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
        */
       const learned = new Map<string, 'from-start' | 'window' | 'partly'>();
       let input = -1;
-      const files = await readContents(spool.inputs, problem, options, async ({ name }, content) => {
+      const files = await readContents(spool.inputs, problem, options, async ({ name }, content, readOf) => {
         // Bounce messages have no message lines.
         if (content.kind !== 'log') return;
         index.startInput(spool.names.get(name) ?? name);
         input++;
         if (!everyLine) {
-          for await (const { lines, windowFromStart } of linesHolding(content.chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES)) {
+          let chunks: AsyncIterable<Buffer> = content.chunks;
+          if (content.file) {
+            // A file as it is on disk: read again from its start in big blocks.
+            await content.chunks.return?.();
+            chunks = countedBlocks(fileBlocks(content.file.path, 0, options.blockBytes ?? FILE_BLOCK_BYTES), readOf);
+          }
+          for await (const { lines, windowFromStart } of linesHolding(chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES)) {
             const learn = (id: string, handOff: boolean) => {
               if (inNeedles.has(id) || needles.length >= MAX_NEEDLES) return;
               inNeedles.add(id);
