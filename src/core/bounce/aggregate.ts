@@ -1,14 +1,15 @@
 // De-duplication: one record per address (failed outbound deliveries only), with a count and first/last seen.
 // An address that was delivered after its last failure in the same input is no longer a bounce.
 import { DateReader, EventTime, isoText, PendingStamp, Stamp } from './eventTime';
-import { FIRST, LAST, PENDING_FIRST, PENDING_LAST, RecordStore, sameTime } from './recordStore';
+import { RecordRuns, recordLimits, RunRow } from './recordRuns';
+import { FIRST, InputTable, LAST, PENDING_FIRST, PENDING_LAST, RecordStore, sameTime, SpanSlot, StoredRecord, TimeCode } from './recordStore';
 import type { BounceRecord, ClassifiedEvent } from './types';
 
 const RANK = { none: 0, soft: 1, review: 2, hard: 3 } as const;
 
-/** Bits of the filter of failed addresses: 2^20 (128 KB), so 50,000 failed addresses let through about 5 % of
- * the other deliveries. */
-const FILTER_BITS = 20;
+/** Bits of the filter of failed addresses: 2^23 (1 MB), so 214,000 failed addresses let through about 2.5 % of the
+ * other deliveries (2^20 let through 20 %: once records are in runs, each of those becomes a row). */
+const FILTER_BITS = 23;
 
 /**
  * A hash of an ASCII address that does not change when it is lower-cased, or -1 when the address holds anything
@@ -81,10 +82,29 @@ function keepSpan(store: RecordStore, row: number, span: TimeSpan): void {
   store.setSpanTime(row, PENDING_LAST, span.pendingLast);
 }
 
+const MIN_RUN_ROWS = 256;
+
+/** One address's story as the output needs it, its times decided (every input has ended). */
+interface Story {
+  readonly key: string;
+  count: number;
+  lastFailure: number;
+  deliveredAt: number;
+  readonly priorDelivery: number;
+  record?: StoredRecord;
+  date?: EventTime;
+  first?: EventTime;
+  last?: EventTime;
+}
+
 /** Collects classified events in input order and yields the de-duplicated records. */
 export class BounceAggregator {
-  /** A row per failed address. */
-  private readonly store = new RecordStore();
+  private readonly inputs = new InputTable();
+  /** A row per failed address (and, once there are runs, per address delivered to that may have failed in one). */
+  private store = new RecordStore(this.inputs);
+  /** The rows of earlier parts of the input, past the memory budget (recordRuns.ts). */
+  private readonly runs = new RecordRuns();
+  private anyFailure = false;
   /** deliveryHash of every failed ASCII address: a delivery whose bit is clear did not fail before. */
   private readonly failedHashes = new Uint32Array(1 << (FILTER_BITS - 5));
   private order = 0;
@@ -96,21 +116,21 @@ export class BounceAggregator {
   /** Notes a successful delivery to an address (`hash`: its deliveryHash, when known). */
   delivered(address: string, hash = deliveryHash(address)): void {
     this.order += 1;
-    if (this.store.rowCount === 0 || !this.mayHaveFailed(hash)) return;
-    const row = this.store.find(address.toLowerCase());
+    if (!this.anyFailure || !this.mayHaveFailed(hash)) return;
+    const key = address.toLowerCase();
+    let row = this.store.find(key);
+    // Its failures may be in a run: the delivery must reach them at the merge.
+    if (row === undefined && this.runs.count > 0) row = this.store.addDelivered(key);
     if (row !== undefined) this.store.delivered(row, this.order);
+    this.spillWhenFull();
   }
 
   /** Counts a delivery known by its deliveryHash when the hash shows its address never failed (true); false when
    * its address must be looked at, by `delivered`. */
   skipsDelivery(hash: number): boolean {
-    if (this.store.rowCount !== 0 && this.mayHaveFailed(hash)) return false;
+    if (this.anyFailure && this.mayHaveFailed(hash)) return false;
     this.order += 1;
     return true;
-  }
-
-  private closed(row: number): boolean {
-    return this.store.deliveredAt(row) > this.store.lastFailure(row);
   }
 
   /** Counts a failure, its date read by its input's `dates`; deferrals and inbound rejects are not bounces of the
@@ -118,6 +138,7 @@ export class BounceAggregator {
   add(event: ClassifiedEvent, dates: DateReader): void {
     this.order += 1;
     if (event.outcome !== 'failed') return;
+    this.anyFailure = true;
     const { store } = this;
     const key = event.address.toLowerCase();
     const row = store.find(key);
@@ -126,56 +147,136 @@ export class BounceAggregator {
       store.takeRecord(store.add(event, key, this.order), event, time);
       const hash = deliveryHash(key);
       if (hash >= 0) this.failedHashes[hash >>> 5] |= 1 << (hash & 31);
-      return;
-    }
-    // A delivery since the last failure closed that story: the address worked, so only what follows counts.
-    if (this.closed(row)) {
+    } else if (store.count(row) === 0 || store.deliveredAt(row) > store.lastFailure(row)) {
+      // No failure in this store yet, or a delivery since the last one closed that story: only what follows counts.
       store.restart(row, this.order);
       store.takeRecord(row, event, time);
+    } else {
+      // From the second failure on the row keeps a span, started by the first one's time (the record's so far).
+      const span = store.hasSpan(row) ? spanOf(store, row) : {};
+      if (!store.hasSpan(row)) see(span, store.recordTime(row));
+      see(span, time);
+      keepSpan(store, row, span);
+      store.failedAgain(row, this.order);
+      // A hard verdict outranks the others, and review outranks soft: keep the hardest evidence as the record's.
+      if (RANK[event.type] > RANK[store.type(row)]) store.takeRecord(row, event, time);
+    }
+    this.spillWhenFull();
+  }
+
+  /** Past the memory budget, the store's rows go to a run and it starts empty (never for a few rows: runs are read
+   * all at once at the end). */
+  private spillWhenFull(): void {
+    if (this.store.bytes <= recordLimits.bytes || this.store.rowCount < MIN_RUN_ROWS) return;
+    this.runs.write(runRowsOf(this.store));
+    this.store = new RecordStore(this.inputs);
+  }
+
+  /** Every address's story, in key order: joined across the runs when there are any. */
+  private *stories(): Generator<Story> {
+    if (this.runs.count === 0) {
+      for (const row of rowsByKey(this.store)) if (this.store.count(row) > 0) yield storyOf(this.store, row);
       return;
     }
-    // From the second failure on the row keeps a span, started by the first one's time (the record's so far).
-    const span = store.hasSpan(row) ? spanOf(store, row) : {};
-    if (!store.hasSpan(row)) see(span, store.recordTime(row));
-    see(span, time);
-    keepSpan(store, row, span);
-    store.failedAgain(row, this.order);
-    // A hard verdict outranks the others, and review outranks soft: keep the hardest evidence as the record's.
-    if (RANK[event.type] > RANK[store.type(row)]) store.takeRecord(row, event, time);
+    for (const group of this.runs.merged(runRowsOf(this.store))) {
+      let story: Story | undefined;
+      for (const row of group) story = joined(story, row, this.inputs);
+      if (story) yield story;
+    }
   }
 
   /** Addresses whose failure was followed by a successful delivery. */
   laterDelivered(): string[] {
-    return [...this.store.allRows()].filter((row) => this.closed(row)).map((row) => this.store.address(row));
+    const addresses: string[] = [];
+    const { store } = this;
+    if (this.runs.count === 0) {
+      for (const row of store.allRows()) if (store.count(row) > 0 && store.deliveredAt(row) > store.lastFailure(row)) addresses.push(store.address(row));
+    } else for (const story of this.stories()) if (closed(story)) addresses.push(story.record!.address);
+    return addresses;
   }
 
   /**
-   * The records sorted by address, each made when it is taken (a caller that writes them as they come holds one at a
-   * time); only once every input has ended, when the year of every syslog stamp is decided.
+   * The records sorted by address regardless of case, each made when it is taken (a caller that writes them as they
+   * come holds one at a time); only once every input has ended, when the year of every syslog stamp is decided.
    */
   *records(): Generator<BounceRecord> {
-    const rows: number[] = [];
-    const addresses: string[] = [];
-    for (const row of this.store.allRows()) {
-      if (this.closed(row)) continue;
-      rows.push(row);
-      addresses.push(this.store.address(row));
+    try {
+      for (const story of this.stories()) if (!closed(story)) yield recordOf(story);
+    } finally {
+      this.runs.dispose();
     }
-    // Positions sorted in a typed array: no object per record while they are written.
-    const order = Int32Array.from(rows.keys()).sort((a, b) => (addresses[a] < addresses[b] ? -1 : addresses[a] > addresses[b] ? 1 : 0));
-    for (const position of order) yield recordOf(this.store, rows[position]);
+  }
+
+  /** Removes what the aggregation wrote to disk, when its records will not be taken (a cancelled extraction). */
+  dispose(): void {
+    this.runs.dispose();
   }
 }
 
-function recordOf(store: RecordStore, row: number): BounceRecord {
-  const stored = store.record(row);
-  const date = settledTime(store.recordTime(row));
-  let [first, last] = [date, date];
-  if (store.hasSpan(row)) {
-    const span = spanOf(store, row);
-    settle(span);
-    [first, last] = [span.first, span.last];
+const closed = (story: Story) => story.deliveredAt > story.lastFailure;
+
+/** The store's rows in order of their keys. */
+function rowsByKey(store: RecordStore): Int32Array {
+  const keys = Array.from({ length: store.rowCount }, (_, row) => store.key(row));
+  return Int32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+}
+
+const SPAN_SLOTS: readonly SpanSlot[] = [FIRST, LAST, PENDING_FIRST, PENDING_LAST];
+
+function* runRowsOf(store: RecordStore): Generator<RunRow> {
+  for (const row of rowsByKey(store)) {
+    const failed = store.count(row) > 0;
+    yield {
+      key: store.key(row), count: store.count(row), lastFailure: store.lastFailure(row), deliveredAt: store.deliveredAt(row),
+      priorDelivery: store.priorDelivery(row), record: failed ? store.record(row) : undefined, time: store.timeCode(row, 'record'),
+      span: store.hasSpan(row) ? SPAN_SLOTS.map((slot) => store.timeCode(row, slot)) : undefined,
+    };
   }
+}
+
+/** A story's first and last from its record's time, or from its span from the second failure on. */
+function storyTimes(date: EventTime | undefined, span: TimeSpan | undefined): Pick<Story, 'date' | 'first' | 'last'> {
+  if (!span) return { date, first: date, last: date };
+  settle(span);
+  return { date, first: span.first, last: span.last };
+}
+
+function storyOf(store: RecordStore, row: number): Story {
+  return {
+    key: store.key(row), count: store.count(row), lastFailure: store.lastFailure(row), deliveredAt: store.deliveredAt(row),
+    priorDelivery: store.priorDelivery(row), record: store.record(row),
+    ...storyTimes(settledTime(store.recordTime(row)), store.hasSpan(row) ? spanOf(store, row) : undefined),
+  };
+}
+
+/** `row` (of a later part of the input) joined to the story of its address so far. */
+function joined(story: Story | undefined, row: RunRow, inputs: InputTable): Story | undefined {
+  // An address only delivered to in that part: the delivery may close the story.
+  if (row.count === 0) {
+    if (story) story.deliveredAt = Math.max(story.deliveredAt, row.deliveredAt);
+    return story;
+  }
+  const time = (code: TimeCode) => inputs.time(code[0], code[1]);
+  const span = row.span && { first: time(row.span[0]) as EventTime | undefined, last: time(row.span[1]) as EventTime | undefined,
+    pendingFirst: time(row.span[2]) as PendingStamp | undefined, pendingLast: time(row.span[3]) as PendingStamp | undefined };
+  const later: Story = { ...row, ...storyTimes(settledTime(time(row.time)), span) };
+  // A delivery after the story's last failure (in either part) closed it: the later part starts anew.
+  if (!story || closed(story) || row.priorDelivery > story.lastFailure) return later;
+  story.count += later.count;
+  story.lastFailure = later.lastFailure;
+  story.deliveredAt = later.deliveredAt;
+  if (later.first !== undefined && (story.first === undefined || later.first.instant < story.first.instant)) story.first = later.first;
+  if (later.last !== undefined && (story.last === undefined || later.last.instant >= story.last.instant)) story.last = later.last;
+  if (RANK[later.record!.type] > RANK[story.record!.type]) {
+    story.record = later.record;
+    story.date = later.date;
+  }
+  return story;
+}
+
+function recordOf(story: Story): BounceRecord {
+  const { record, date, first, last } = story;
+  const stored = record!;
   // Most records have one failure: its date is their first and last too, and is written once.
   const dateText = date ? isoText(date) : null;
   const textOf = (time: EventTime | undefined) => (time === undefined ? null : sameTime(time, date) ? dateText : isoText(time));
@@ -183,7 +284,7 @@ function recordOf(store: RecordStore, row: number): BounceRecord {
   return {
     address: stored.address, status: stored.status ?? null, reply: stored.reply ?? null, type: stored.type === 'none' ? 'soft' : stored.type,
     reason: stored.reason, rule: stored.rule, source: stored.source ?? 'log', diagnostic: stored.diagnostic, remoteMta: stored.remoteMta ?? null,
-    date: dateText, messageId: stored.messageId ?? null, file: stored.file, line: stored.line, count: store.count(row),
+    date: dateText, messageId: stored.messageId ?? null, file: stored.file, line: stored.line, count: story.count,
     firstSeen, lastSeen: sameTime(last, first) ? firstSeen : textOf(last),
     yearInferred: [date, first, last].some((time) => time?.yearInferred === true),
   };

@@ -105,6 +105,7 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
   const taker = new EventTaker(options.onEvent);
   const take = eventReader(classifier, taker);
   const threads = options.threads ?? 1;
+  // Records past the memory budget are on disk until they are taken; a failed or cancelled reading removes them.
   summary.files = await readContents(inputs, problem, options, async (input, content, readOf) => {
     const dates = new InputDates(yearSourceOf(input, options));
     try {
@@ -128,6 +129,9 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
       // What was read of a damaged input is kept: its stamps get their year too.
       dates.end();
     }
+  }).catch((error: unknown) => {
+    taker.aggregator.dispose();
+    throw error;
   });
   Object.assign(summary, classifier.counts);
   summary.laterDelivered = taker.aggregator.laterDelivered();

@@ -9,7 +9,7 @@ import type { ClassifiedEvent } from './types';
 
 /** Stands for the record's own address in a kept diagnostic: a noncharacter, which no server's reply holds. */
 const ADDRESS_MARK = '\uffff';
-const TEXT_BLOCK_BYTES = 1 << 20;
+const TEXT_BLOCK_BYTES = 1 << 16;
 /** A text reference: its byte position times 2^15, plus its byte length times 2, plus 1 when it is UTF-16. */
 const POSITION_UNIT = 1 << 15;
 const NONE = -1;
@@ -19,6 +19,10 @@ const NONE = -1;
 class TextBlocks {
   private readonly blocks: Buffer[] = [];
   private used = TEXT_BLOCK_BYTES;
+
+  get bytes(): number {
+    return this.blocks.length * TEXT_BLOCK_BYTES;
+  }
   /** Recent texts by content (codes, remote hosts, diagnostics repeat): bounded, emptied when full. */
   private shared = new Map<string, number>();
   private sharedChars = 0;
@@ -110,10 +114,13 @@ const LAST_FAILURE = 7;
 const DELIVERED_AT = 8;
 /** The address in lower case: the key it is found by (ADDRESS's text when that is lower case already). */
 const KEY = 11;
+/** The last delivery before the row's story started (0: none): a run of an earlier part of the input may hold
+ * failures of the address that it closed (recordRuns.ts). */
+const PRIOR_DELIVERY = 12;
 // Times take two slots each: a kind (0 none; 1 + 2·zoned + 4·yearInferred for a known instant; -1 - the input's
 // number for a syslog stamp whose year is pending) and the instant or the stamp's order.
 const RECORD_TIME = 9;
-const ROW = 12;
+const ROW = 13;
 // The small slots.
 const COUNT = 0;
 /** 1 when the diagnostic is kept with its address replaced by ADDRESS_MARK. */
@@ -126,9 +133,7 @@ const FILE = 6;
 /** From the second failure of the address on, the number of its span (FIRST to PENDING_LAST in `spans`); until then
  * -1, and the record's time is its first and last. */
 const SPAN = 7;
-/** The key's hash (keyHash), to grow the index without reading the keys. */
-const HASH = 8;
-const SMALL_ROW = 9;
+const SMALL_ROW = 8;
 // The slots of a span (the same time encoding).
 export const FIRST = 0;
 export const LAST = 2;
@@ -175,6 +180,39 @@ export interface StoredRecord {
   readonly line: number;
 }
 
+/** The inputs of pending syslog stamps, by number: shared by the stores and runs of one aggregation. */
+export class InputTable {
+  private readonly inputs: InputDates[] = [];
+  private readonly numbers = new Map<InputDates, number>();
+
+  numberOf(dates: InputDates): number {
+    let number = this.numbers.get(dates);
+    if (number === undefined) {
+      number = this.inputs.push(dates) - 1;
+      this.numbers.set(dates, number);
+    }
+    return number;
+  }
+
+  /** A time from its two numbers (RecordStore's encoding). */
+  time(kind: number, value: number): Stamp | undefined {
+    if (kind === 0) return undefined;
+    if (kind < 0) return PendingStamp.at(this.inputs[-1 - kind], value);
+    return { instant: value, zoned: (kind & 2) !== 0, yearInferred: (kind & 4) !== 0 };
+  }
+
+  /** The two numbers of a time. */
+  code(time: Stamp | undefined): TimeCode {
+    if (time === undefined) return [0, 0];
+    if (time instanceof PendingStamp) return [-1 - this.numberOf(time.dates), time.order];
+    return [1 + (time.zoned ? 2 : 0) + (time.yearInferred ? 4 : 0), time.instant];
+  }
+}
+
+/** A time as two numbers: a kind (0 none; 1 + 2·zoned + 4·yearInferred for a known instant; -1 - the input's number
+ * for a syslog stamp whose year is pending) and the instant or the stamp's order. */
+export type TimeCode = readonly [number, number];
+
 export class RecordStore {
   private readonly rows = new Rows(ROW, (length) => new Float64Array(length));
   private readonly small = new Rows(SMALL_ROW, (length) => new Int32Array(length));
@@ -183,11 +221,17 @@ export class RecordStore {
   private spanCount = 0;
   private readonly texts = new TextBlocks();
   private readonly names = new NameTable();
-  /** The inputs of pending stamps, by number. */
-  private readonly inputs: InputDates[] = [];
-  private readonly inputNumbers = new Map<InputDates, number>();
   /** Open addressing by key hash: row + 1 per slot, 0 for none; at most half full. */
   private index = new Int32Array(1 << 12);
+  /** The key hash of each slot's row, to grow the index and pass other keys without reading them. */
+  private hashes = new Int32Array(1 << 12);
+
+  constructor(private readonly inputs = new InputTable()) {}
+
+  /** Bytes held: rows, spans, texts and the index. */
+  get bytes(): number {
+    return this.size * (ROW * 8 + SMALL_ROW * 4) + this.spanCount * SPAN_ROW * 8 + this.texts.bytes + this.index.length * 8;
+  }
 
   /** Rows, one per address. */
   get rowCount(): number {
@@ -202,27 +246,38 @@ export class RecordStore {
   /** The row of the address whose lower case is `key`, or undefined. */
   find(key: string): number | undefined {
     const mask = this.index.length - 1;
-    for (let slot = keyHash(key) & mask; this.index[slot] !== 0; slot = (slot + 1) & mask) {
+    const hash = keyHash(key);
+    for (let slot = hash & mask; this.index[slot] !== 0; slot = (slot + 1) & mask) {
       const row = this.index[slot] - 1;
-      if (this.texts.equals(this.rows.get(row, KEY), key)) return row;
+      if (this.hashes[slot] === hash && this.texts.equals(this.rows.get(row, KEY), key)) return row;
     }
     return undefined;
   }
 
   /** A new row for the address of `event` (not in the store; `key` its lower case), failed at `order`. */
   add(event: ClassifiedEvent, key: string, order: number): number {
+    const address = this.texts.put(event.address);
+    const row = this.addRow(address, key === event.address ? address : this.texts.put(key), key);
+    this.restart(row, order);
+    return row;
+  }
+
+  /** A new row for an address known only to have been delivered to (`key` its lower case): no failure yet, so no
+   * record; only its deliveries count (an earlier run may hold its failures). */
+  addDelivered(key: string): number {
+    const reference = this.texts.put(key);
+    return this.addRow(reference, reference, key);
+  }
+
+  private addRow(address: number, key: number, keyText: string): number {
     const row = this.size++;
     this.rows.reach(row);
     this.small.reach(row);
     this.small.set(row, SPAN, NONE);
-    const address = this.texts.put(event.address);
     this.rows.set(row, ADDRESS, address);
-    this.rows.set(row, KEY, key === event.address ? address : this.texts.put(key));
-    const hash = keyHash(key);
-    this.small.set(row, HASH, hash);
+    this.rows.set(row, KEY, key);
     if (this.size * 2 > this.index.length) this.grow();
-    this.place(row, hash);
-    this.restart(row, order);
+    this.place(row, keyHash(keyText));
     return row;
   }
 
@@ -231,20 +286,27 @@ export class RecordStore {
     let slot = hash & mask;
     while (this.index[slot] !== 0) slot = (slot + 1) & mask;
     this.index[slot] = row + 1;
+    this.hashes[slot] = hash;
   }
 
   private grow(): void {
-    this.index = new Int32Array(this.index.length * 2);
-    for (let row = 0; row < this.size - 1; row++) this.place(row, this.small.get(row, HASH));
+    const [index, hashes] = [this.index, this.hashes];
+    this.index = new Int32Array(index.length * 2);
+    this.hashes = new Int32Array(index.length * 2);
+    for (let slot = 0; slot < index.length; slot++) if (index[slot] !== 0) this.place(index[slot] - 1, hashes[slot]);
   }
 
-  /** The row starts anew with the failure of `order`: a delivery closed what it held. Its span, if any, is written
-   * whole again at its next failure. */
+  /** The row starts anew with the failure of `order`: a delivery (at DELIVERED_AT) closed what it held, or it had
+   * none. Its span, if any, is written whole again at its next failure. */
   restart(row: number, order: number): void {
+    this.rows.set(row, PRIOR_DELIVERY, Math.max(this.rows.get(row, PRIOR_DELIVERY), this.deliveredAt(row)));
     this.small.set(row, COUNT, 1);
     this.rows.set(row, LAST_FAILURE, order);
     this.rows.set(row, DELIVERED_AT, 0);
   }
+
+  key(row: number): string { return this.texts.get(this.rows.get(row, KEY)); }
+  priorDelivery(row: number): number { return this.rows.get(row, PRIOR_DELIVERY); }
 
   count(row: number): number { return this.small.get(row, COUNT); }
   lastFailure(row: number): number { return this.rows.get(row, LAST_FAILURE); }
@@ -323,31 +385,21 @@ export class RecordStore {
     this.writeTime(this.spans, span, slot, time);
   }
 
+  /** The two numbers of a time of the row (RECORD_TIME) or its span, as InputTable codes them. */
+  timeCode(row: number, slot: SpanSlot | 'record'): TimeCode {
+    if (slot === 'record') return [this.rows.get(row, RECORD_TIME), this.rows.get(row, RECORD_TIME + 1)];
+    const span = this.small.get(row, SPAN);
+    return span === NONE ? [0, 0] : [this.spans.get(span, slot), this.spans.get(span, slot + 1)];
+  }
+
   private readTime(rows: Rows<Float64Array>, row: number, slot: number): Stamp | undefined {
-    const kind = rows.get(row, slot);
-    const value = rows.get(row, slot + 1);
-    if (kind === 0) return undefined;
-    if (kind < 0) return PendingStamp.at(this.inputs[-1 - kind], value);
-    return { instant: value, zoned: (kind & 2) !== 0, yearInferred: (kind & 4) !== 0 };
+    return this.inputs.time(rows.get(row, slot), rows.get(row, slot + 1));
   }
 
   private writeTime(rows: Rows<Float64Array>, row: number, slot: number, time: Stamp | undefined): void {
-    if (time === undefined) {
-      rows.set(row, slot, 0);
-      return;
-    }
-    if (time instanceof PendingStamp) {
-      let input = this.inputNumbers.get(time.dates);
-      if (input === undefined) {
-        input = this.inputs.push(time.dates) - 1;
-        this.inputNumbers.set(time.dates, input);
-      }
-      rows.set(row, slot, -1 - input);
-      rows.set(row, slot + 1, time.order);
-      return;
-    }
-    rows.set(row, slot, 1 + (time.zoned ? 2 : 0) + (time.yearInferred ? 4 : 0));
-    rows.set(row, slot + 1, time.instant);
+    const [kind, value] = this.inputs.code(time);
+    rows.set(row, slot, kind);
+    rows.set(row, slot + 1, value);
   }
 }
 

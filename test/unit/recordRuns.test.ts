@@ -1,0 +1,60 @@
+// Records past the memory budget go to run files and are joined at the end (src/core/bounce/recordRuns.ts): the
+// result must be the one of an aggregation held in memory, whatever the places where the runs were cut.
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extractBounces } from '../../src/core/bounce';
+import { recordLimits } from '../../src/core/bounce/recordRuns';
+
+const ADDRESSES = 3000;
+const relay = 'relay=mx.example.com[192.0.2.1]:25, delay=1';
+const line = (stamp: string, queue: string, address: string, dsn: string, status: string, reply: string) =>
+  `${stamp} mx postfix/smtp[1]: ${queue}: to=<${address}>, ${relay}, dsn=${dsn}, status=${status} (${reply})`;
+const failed = (stamp: string, index: number, address: string, dsn: string) =>
+  line(stamp, `F${index.toString(16).toUpperCase()}`, address, dsn, 'bounced', `host mx.example.com[192.0.2.1] said: 550 ${dsn} <${address}>: no (in reply to RCPT TO command)`);
+const sent = (stamp: string, index: number, address: string) => line(stamp, `D${index.toString(16).toUpperCase()}`, address, '2.0.0', 'sent', '250 ok');
+
+/** Two inputs, each in phases: failures (hard or full mailbox), deliveries that close some stories, failures again in
+ * other casings, more deliveries, a delivery followed at once by a failure; the stamps cross the turn of the year
+ * between the inputs. */
+function inputs(): { name: string; text: string }[] {
+  const range = Array.from({ length: ADDRESSES }, (_, index) => index);
+  const first = [
+    ...range.map((i) => failed('Dec 31 22:00:00', i, `user${i}@example.com`, i % 2 ? '5.1.1' : '5.2.2')),
+    ...range.filter((i) => i % 3 === 0).map((i) => sent('Dec 31 23:00:00', i, `user${i}@example.com`)),
+    ...range.filter((i) => i % 4 === 0).map((i) => failed('Dec 31 23:30:00', i, `User${i}@Example.com`, '5.2.2')),
+  ];
+  const second = [
+    ...range.filter((i) => i % 5 === 0).map((i) => failed('Jan  1 01:00:00', i, `USER${i}@example.COM`, '5.1.1')),
+    ...range.filter((i) => i % 7 === 0).map((i) => sent('Jan  1 02:00:00', i, `user${i}@EXAMPLE.com`)),
+    ...range.filter((i) => i % 11 === 0).map((i) => failed('Jan  1 03:00:00', i, `user${i}@example.com`, '5.2.2')),
+    // A delivery and a failure side by side, in one run, after failures in earlier ones: the delivery closed those.
+    ...range.filter((i) => i % 13 === 0).flatMap((i) => [sent('Jan  1 04:00:00', i, `user${i}@example.com`), failed('Jan  1 04:00:01', i, `user${i}@example.com`, '5.1.1')]),
+  ];
+  return [{ name: 'maillog.1', text: `${first.join('\n')}\n` }, { name: 'maillog', text: `${second.join('\n')}\n` }];
+}
+
+const runDirectories = () => readdirSync(tmpdir()).filter((name) => name.startsWith('smtp-diag-records-')).length;
+
+describe('records past the memory budget', function () {
+  this.timeout(60_000);
+  const budget = recordLimits.bytes;
+  afterEach(() => { recordLimits.bytes = budget; });
+
+  it('gives the records of an aggregation held in memory, with runs cut every few hundred addresses', async () => {
+    const inMemory = await extractBounces(inputs(), { includeSoft: true, year: 2025 });
+    const before = runDirectories();
+    recordLimits.bytes = 1;
+    const inRuns = await extractBounces(inputs(), { includeSoft: true, year: 2025 });
+    assert.ok(inMemory.records.length > ADDRESSES / 2, `${inMemory.records.length} records`);
+    assert.ok(inMemory.records.some((record) => record.count > 1) && inMemory.records.some((record) => record.type === 'hard'));
+    assert.deepEqual(inRuns.records, inMemory.records);
+    assert.deepEqual([...inRuns.summary.laterDelivered].sort(), [...inMemory.summary.laterDelivered].sort());
+    assert.equal(runDirectories(), before, 'the run files are removed once the records are taken');
+  });
+
+  it('sorts the records by address regardless of case', async () => {
+    const { records } = await extractBounces([{ name: 'maillog', text: ['b@x.example', 'A@x.example', 'c@x.example'].map((address, i) => failed('Jan  1 00:00:00', i, address, '5.1.1')).join('\n') }]);
+    assert.deepEqual(records.map((record) => record.address), ['A@x.example', 'b@x.example', 'c@x.example']);
+  });
+});
