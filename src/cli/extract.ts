@@ -7,8 +7,8 @@ const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] 
 
 Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking CSV; .gz, UTF-16 too) and
 bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when the input is "-" or none, and prints the
-addresses that bounced hard: one per line, sorted regardless of case (text), or every field (csv, json). Control characters from the
-inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
+addresses that bounced hard: one per line, sorted regardless of case (text), or every field (csv, json).
+Control characters from the inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
   --format F   text (default), csv, json, or ndjson: one JSON record a line, written as soon as each input
                (file, folder, stdin) is read; records are per input, so merge them by address and lastSeen
   --all        include soft bounces (marked "# soft: reason" in text, type "soft" in csv/json)

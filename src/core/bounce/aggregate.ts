@@ -259,7 +259,10 @@ function joined(story: Story | undefined, row: RunRow, inputs: InputTable): Stor
   const time = (code: TimeCode) => inputs.time(code[0], code[1]);
   const span = row.span && { first: time(row.span[0]) as EventTime | undefined, last: time(row.span[1]) as EventTime | undefined,
     pendingFirst: time(row.span[2]) as PendingStamp | undefined, pendingLast: time(row.span[3]) as PendingStamp | undefined };
-  const later: Story = { ...row, ...storyTimes(settledTime(time(row.time)), span) };
+  const later: Story = {
+    key: row.key, count: row.count, lastFailure: row.lastFailure, deliveredAt: row.deliveredAt, priorDelivery: row.priorDelivery,
+    record: row.record, ...storyTimes(settledTime(time(row.time)), span),
+  };
   // A delivery after the story's last failure (in either part) closed it: the later part starts anew.
   if (!story || closed(story) || row.priorDelivery > story.lastFailure) return later;
   story.count += later.count;

@@ -27,8 +27,8 @@ export interface RunRow {
 }
 
 const READ_BYTES = 1 << 16;
-/** Runs read at once at most: the seventeenth is first made of the sixteen (their rows in order, not joined). */
-const MAX_RUNS = 16;
+/** Runs read at once at most: the sixty-fifth is first made of the sixty-four (their rows in order, not joined). */
+const MAX_RUNS = 64;
 
 function* flattened(groups: Iterable<RunRow[]>): Generator<RunRow> {
   for (const group of groups) yield* group;
