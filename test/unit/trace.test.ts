@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { linesOf } from '../../src/core/bounce/input';
+import { fileBlocks, linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
 import { BlockSearch } from '../../src/core/trace/byteSearch';
 import { execFileSync } from 'node:child_process';
@@ -231,6 +231,41 @@ describe('message trace: the byte-level line search', () => {
     assert.equal(expected.length, Math.ceil((3000 - 5) / 97));
     for (const piece of [17, 4093, 65536, 1 << 20]) {
       for (const withoutWasm of [false, true]) assert.deepEqual(await searched(bytes, '4C1D2E3F4A', piece, withoutWasm), expected, `pieces of ${piece}${withoutWasm ? ' without WebAssembly' : ''}`);
+    }
+  });
+
+  it('finds the same lines in a file read into the same few blocks, the window searched for a needle added later', async () => {
+    const lines = Array.from({ length: 3000 }, (_, n) => `Mar  3 10:00:00 mx postfix/qmgr[1]: ${n === 1500 ? '4C1D2E3F4A: queued as 7E8F9A0B1C' : n % 89 === 3 ? '7E8F9A0B1C' : (100000 + n).toString(16).toUpperCase()}: from=<a${n}@b.example>${n % 400 === 7 ? 'x'.repeat(9000) : ''}`);
+    const bytes = Buffer.from(lines.map((line, n) => `${line}${n % 7 ? '\n' : '\r\n'}`).join(''));
+    const file = join(mkdtempSync(join(tmpdir(), 'smtp-diag-trace-test-')), 'maillog');
+    writeFileSync(file, bytes);
+    /** The lines found, the second needle added once the first is met (the window is searched for it then). */
+    const found = async (chunks: AsyncIterable<Buffer>, release?: (chunk: Buffer) => void) => {
+      const needles = [Buffer.from('4C1D2E3F4A')];
+      const lines: { text: string; line: number }[] = [];
+      for await (const batch of linesHolding(chunks, needles, undefined, 20_000, { release })) {
+        lines.push(...batch.lines);
+        if (needles.length === 1 && lines.length) needles.push(Buffer.from('7E8F9A0B1C'));
+      }
+      return lines;
+    };
+    try {
+      const expected = await found(Readable.from(Array.from({ length: Math.ceil(bytes.length / 4093) }, (_, i) => Buffer.from(bytes.subarray(i * 4093, i * 4093 + 4093)))));
+      // The first needle's line, then the second's in the window before it (1339, 1428) and after it.
+      assert.deepEqual(expected.slice(0, 4).map((line) => line.line), [1501, 1339, 1428, 1517]);
+      const spare: Buffer[] = [];
+      const used = new Set<ArrayBufferLike>();
+      const blocks = (async function* () {
+        for await (const block of fileBlocks(file, 0, 4093, spare)) {
+          used.add(block.buffer);
+          yield block;
+        }
+      })();
+      assert.deepEqual(await found(blocks, (block) => spare.push(block)), expected);
+      // The window (20,000 bytes) holds 5 or 6 blocks, one is searched and one is being read.
+      assert.ok(used.size <= 8, `${used.size} buffers`);
+    } finally {
+      rmSync(join(file, '..'), { recursive: true, force: true });
     }
   });
 

@@ -336,14 +336,19 @@ export async function readContents(
 }
 
 /**
- * A regular file's bytes from `start` in blocks of `blockBytes`, each in a buffer of its own: the next block is read
- * (on the thread pool) while the caller works on the one before. For a reader that takes big blocks of a file that
+ * A regular file's bytes from `start` in blocks of `blockBytes`: the next block is read (on the thread pool) while the
+ * caller works on the one before. Each block is a buffer of its own, or one of the blocks given back in `spare` (of
+ * this or another fileBlocks with the same `blockBytes`), taken out of it: a caller that puts each block back once it
+ * is done with it has the file read into the same few buffers. For a reader that takes big blocks of a file that
  * inputContent found plain (trace/grep.ts), rather than the stream's pieces.
  */
-export async function* fileBlocks(file: string, start: number, blockBytes: number): AsyncGenerator<Buffer> {
+export async function* fileBlocks(file: string, start: number, blockBytes: number, spare: Buffer[] = []): AsyncGenerator<Buffer> {
   const handle = await fs.open(file, 'r');
   const readAt = async (position: number) => {
-    const block = Buffer.allocUnsafe(blockBytes);
+    // Fresh memory is mapped and zeroed by the kernel page by page as the read fills it: reading 136 MB into new
+    // blocks took 2-3 times as long as into the same three (docs/benchmarks.md, trace).
+    const reused = spare.pop()?.buffer;
+    const block = reused && reused.byteLength >= blockBytes ? Buffer.from(reused, 0, blockBytes) : Buffer.allocUnsafeSlow(blockBytes);
     const { bytesRead } = await handle.read(block, 0, blockBytes, position);
     return block.subarray(0, bytesRead);
   };

@@ -95,6 +95,8 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
   const initial = queryNeedles(query);
   const spool = await spooled(inputs);
   const problems: SkippedInput[] = [];
+  /** The blocks files were read in, once the search is done with them: the next are read into them. */
+  const spareBlocks: Buffer[] = [];
   try {
     let searched = new Set(initial);
     for (let pass = 1; ; pass++) {
@@ -119,12 +121,14 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
         input++;
         if (!everyLine) {
           let chunks: AsyncIterable<Buffer> = content.chunks;
+          let release: ((chunk: Buffer) => void) | undefined;
           if (content.file) {
-            // A file as it is on disk: read again from its start in big blocks.
+            // A file as it is on disk: read again from its start in big blocks, into the same few buffers.
             await content.chunks.return?.();
-            chunks = countedBlocks(fileBlocks(content.file.path, 0, options.blockBytes ?? FILE_BLOCK_BYTES), readOf);
+            chunks = countedBlocks(fileBlocks(content.file.path, 0, options.blockBytes ?? FILE_BLOCK_BYTES, spareBlocks), readOf);
+            release = (block) => spareBlocks.push(block);
           }
-          for await (const { lines, windowFromStart } of linesHolding(chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES)) {
+          for await (const { lines, windowFromStart } of linesHolding(chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES, { release })) {
             const learn = (id: string, handOff: boolean) => {
               if (inNeedles.has(id) || needles.length >= MAX_NEEDLES) return;
               inNeedles.add(id);
