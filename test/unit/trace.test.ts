@@ -204,16 +204,28 @@ describe('message trace: the byte-level line search', () => {
   it('finds and counts bytes as Buffer does, at every offset, near the ends of the block and across 16-byte lanes', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const letters = (length: number) => Buffer.from(Array.from({ length }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
     for (const search of [new BlockSearch(), new BlockSearch({ withoutWasm: true })]) {
       for (let round = 0; round < 60; round++) {
-        // Few distinct bytes, so that partial matches are common.
-        const block = Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+        // Few distinct bytes, so that partial matches are common; or, every other round, a block of "x" with a few of
+        // them and the needle written in at a random place, so that runs of 64 places without a candidate are passed.
+        const sparse = round % 2 === 1;
+        const block = sparse
+          ? Buffer.from(Array.from({ length: Math.floor(random() * 700) }, () => (random() < 0.03 ? letters(1)[0] : 0x78)))
+          : letters(Math.floor(random() * 200));
         search.use(block);
         for (let n = 0; n < 20; n++) {
           const start = Math.floor(random() * (block.length + 1));
-          const needle = random() < 0.5 && block.length
-            ? Buffer.from(block.subarray(start, start + 1 + Math.floor(random() * 12)))
-            : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+          let needle: Buffer;
+          if (sparse) {
+            needle = letters(1 + Math.floor(random() * 12));
+            if (random() < 0.7) {
+              needle.copy(block, start);
+              search.use(block);
+            }
+          } else {
+            needle = random() < 0.5 && block.length ? Buffer.from(block.subarray(start, start + 1 + Math.floor(random() * 12))) : letters(1 + Math.floor(random() * 4));
+          }
           if (!needle.length) continue;
           const from = Math.floor(random() * (block.length + 1));
           assert.equal(search.indexOf(needle, from), block.indexOf(needle, from), `${needle} from ${from} in ${block}`);
