@@ -265,17 +265,19 @@ describe('message trace: the byte-level line search', () => {
       const expected = await found(Readable.from(Array.from({ length: Math.ceil(bytes.length / 4093) }, (_, i) => Buffer.from(bytes.subarray(i * 4093, i * 4093 + 4093)))));
       // The first needle's line, then the second's in the window before it (1339, 1428) and after it.
       assert.deepEqual(expected.slice(0, 4).map((line) => line.line), [1501, 1339, 1428, 1517]);
-      const spare: Buffer[] = [];
-      const used = new Set<ArrayBufferLike>();
-      const blocks = (async function* () {
-        for await (const block of fileBlocks(file, 0, 4093, spare)) {
-          used.add(block.buffer);
-          yield block;
-        }
-      })();
-      assert.deepEqual(await found(blocks, (block) => spare.push(block)), expected);
-      // The window (20,000 bytes) holds 5 or 6 blocks, one is searched and one is being read.
-      assert.ok(used.size <= 8, `${used.size} buffers`);
+      for (const blocking of [false, true]) {
+        const spare: Buffer[] = [];
+        const used = new Set<ArrayBufferLike>();
+        const blocks = (async function* () {
+          for await (const block of fileBlocks(file, 0, { blockBytes: 4093, spare, blocking })) {
+            used.add(block.buffer);
+            yield block;
+          }
+        })();
+        assert.deepEqual(await found(blocks, (block) => spare.push(block)), expected, blocking ? 'blocking reads' : 'reads ahead');
+        // The window (20,000 bytes) holds 5 or 6 blocks, one is searched and one is being read.
+        assert.ok(used.size <= 8, `${used.size} buffers`);
+      }
     } finally {
       rmSync(join(file, '..'), { recursive: true, force: true });
     }
@@ -383,14 +385,17 @@ describe('message trace: IDs found on the way', () => {
     try {
       const expected = lines.flatMap((text, at) => (['4C1D2E3F4A', '7E8F9A0B1C'].includes(parseTraceLine(text)?.id ?? '') ? [at + 1] : []));
       for (const query of ['4C1D2E3F4A', '7E8F9A0B1C', '<20250303100001.1234@sender.example>', 'carol@example.org']) {
-        const wide = await traceMessages(query, [{ path }]);
-        const narrow = await traceMessages(query, [{ path }], { windowBytes: 1, blockBytes: 1 << 16 });
-        assert.deepEqual(wide.lines.map((line) => line.line), expected, `${query}, wide window`);
-        assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${query}, narrow window`);
-        assert.equal(wide.passes, 1, `${query}: one reading with the window`);
-        assert.ok(narrow.passes >= 2, `${query}: a second reading without it`);
-        // The times of the first and last line come out the same whichever order the lines were found in.
-        assert.deepEqual(narrow.messages.map((message) => [message.firstDate, message.lastDate]), wide.messages.map((message) => [message.firstDate, message.lastDate]));
+        for (const blockingReads of [false, true]) {
+          const how = `${query}${blockingReads ? ', blocking reads' : ''}`;
+          const wide = await traceMessages(query, [{ path }], { blockingReads });
+          const narrow = await traceMessages(query, [{ path }], { windowBytes: 1, blockBytes: 1 << 16, blockingReads });
+          assert.deepEqual(wide.lines.map((line) => line.line), expected, `${how}, wide window`);
+          assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${how}, narrow window`);
+          assert.equal(wide.passes, 1, `${how}: one reading with the window`);
+          assert.ok(narrow.passes >= 2, `${how}: a second reading without it`);
+          // The times of the first and last line come out the same whichever order the lines were found in.
+          assert.deepEqual(narrow.messages.map((message) => [message.firstDate, message.lastDate]), wide.messages.map((message) => [message.firstDate, message.lastDate]));
+        }
       }
     } finally {
       rmSync(join(path, '..'), { recursive: true, force: true });
