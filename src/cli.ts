@@ -9,7 +9,8 @@ import { runCli } from './cli/main';
 // process only: the extension runs in VS Code's.
 setFlagsFromString('--no-allocation-site-pretenuring');
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
+// stderr and stdin as getters: each is made only if the command uses it (runCli).
+runCli(process.argv.slice(2), { stdout: process.stdout, get stderr() { return process.stderr; }, get stdin() { return process.stdin; } })
   .then((exitCode) => { process.exitCode = exitCode; })
   .catch((error: unknown) => {
     process.stderr.write(`smtp-diag: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { linesOf } from '../../src/core/bounce/input';
+import { fileBlocks, linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
 import { BlockSearch } from '../../src/core/trace/byteSearch';
 import { execFileSync } from 'node:child_process';
@@ -204,16 +204,28 @@ describe('message trace: the byte-level line search', () => {
   it('finds and counts bytes as Buffer does, at every offset, near the ends of the block and across 16-byte lanes', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const letters = (length: number) => Buffer.from(Array.from({ length }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
     for (const search of [new BlockSearch(), new BlockSearch({ withoutWasm: true })]) {
       for (let round = 0; round < 60; round++) {
-        // Few distinct bytes, so that partial matches are common.
-        const block = Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+        // Few distinct bytes, so that partial matches are common; or, every other round, a block of "x" with a few of
+        // them and the needle written in at a random place, so that runs of 64 places without a candidate are passed.
+        const sparse = round % 2 === 1;
+        const block = sparse
+          ? Buffer.from(Array.from({ length: Math.floor(random() * 700) }, () => (random() < 0.03 ? letters(1)[0] : 0x78)))
+          : letters(Math.floor(random() * 200));
         search.use(block);
         for (let n = 0; n < 20; n++) {
           const start = Math.floor(random() * (block.length + 1));
-          const needle = random() < 0.5 && block.length
-            ? Buffer.from(block.subarray(start, start + 1 + Math.floor(random() * 12)))
-            : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 'AB\nC'.charCodeAt(Math.floor(random() * 4))));
+          let needle: Buffer;
+          if (sparse) {
+            needle = letters(1 + Math.floor(random() * 12));
+            if (random() < 0.7) {
+              needle.copy(block, start);
+              search.use(block);
+            }
+          } else {
+            needle = random() < 0.5 && block.length ? Buffer.from(block.subarray(start, start + 1 + Math.floor(random() * 12))) : letters(1 + Math.floor(random() * 4));
+          }
           if (!needle.length) continue;
           const from = Math.floor(random() * (block.length + 1));
           assert.equal(search.indexOf(needle, from), block.indexOf(needle, from), `${needle} from ${from} in ${block}`);
@@ -231,6 +243,43 @@ describe('message trace: the byte-level line search', () => {
     assert.equal(expected.length, Math.ceil((3000 - 5) / 97));
     for (const piece of [17, 4093, 65536, 1 << 20]) {
       for (const withoutWasm of [false, true]) assert.deepEqual(await searched(bytes, '4C1D2E3F4A', piece, withoutWasm), expected, `pieces of ${piece}${withoutWasm ? ' without WebAssembly' : ''}`);
+    }
+  });
+
+  it('finds the same lines in a file read into the same few blocks, the window searched for a needle added later', async () => {
+    const lines = Array.from({ length: 3000 }, (_, n) => `Mar  3 10:00:00 mx postfix/qmgr[1]: ${n === 1500 ? '4C1D2E3F4A: queued as 7E8F9A0B1C' : n % 89 === 3 ? '7E8F9A0B1C' : (100000 + n).toString(16).toUpperCase()}: from=<a${n}@b.example>${n % 400 === 7 ? 'x'.repeat(9000) : ''}`);
+    const bytes = Buffer.from(lines.map((line, n) => `${line}${n % 7 ? '\n' : '\r\n'}`).join(''));
+    const file = join(mkdtempSync(join(tmpdir(), 'smtp-diag-trace-test-')), 'maillog');
+    writeFileSync(file, bytes);
+    /** The lines found, the second needle added once the first is met (the window is searched for it then). */
+    const found = async (chunks: AsyncIterable<Buffer>, release?: (chunk: Buffer) => void) => {
+      const needles = [Buffer.from('4C1D2E3F4A')];
+      const lines: { text: string; line: number }[] = [];
+      for await (const batch of linesHolding(chunks, needles, undefined, 20_000, { release })) {
+        lines.push(...batch.lines);
+        if (needles.length === 1 && lines.length) needles.push(Buffer.from('7E8F9A0B1C'));
+      }
+      return lines;
+    };
+    try {
+      const expected = await found(Readable.from(Array.from({ length: Math.ceil(bytes.length / 4093) }, (_, i) => Buffer.from(bytes.subarray(i * 4093, i * 4093 + 4093)))));
+      // The first needle's line, then the second's in the window before it (1339, 1428) and after it.
+      assert.deepEqual(expected.slice(0, 4).map((line) => line.line), [1501, 1339, 1428, 1517]);
+      for (const blocking of [false, true]) {
+        const spare: Buffer[] = [];
+        const used = new Set<ArrayBufferLike>();
+        const blocks = (async function* () {
+          for await (const block of fileBlocks(file, 0, { blockBytes: 4093, spare, blocking })) {
+            used.add(block.buffer);
+            yield block;
+          }
+        })();
+        assert.deepEqual(await found(blocks, (block) => spare.push(block)), expected, blocking ? 'blocking reads' : 'reads ahead');
+        // The window (20,000 bytes) holds 5 or 6 blocks, one is searched and one is being read.
+        assert.ok(used.size <= 8, `${used.size} buffers`);
+      }
+    } finally {
+      rmSync(join(file, '..'), { recursive: true, force: true });
     }
   });
 
@@ -336,14 +385,17 @@ describe('message trace: IDs found on the way', () => {
     try {
       const expected = lines.flatMap((text, at) => (['4C1D2E3F4A', '7E8F9A0B1C'].includes(parseTraceLine(text)?.id ?? '') ? [at + 1] : []));
       for (const query of ['4C1D2E3F4A', '7E8F9A0B1C', '<20250303100001.1234@sender.example>', 'carol@example.org']) {
-        const wide = await traceMessages(query, [{ path }]);
-        const narrow = await traceMessages(query, [{ path }], { windowBytes: 1, blockBytes: 1 << 16 });
-        assert.deepEqual(wide.lines.map((line) => line.line), expected, `${query}, wide window`);
-        assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${query}, narrow window`);
-        assert.equal(wide.passes, 1, `${query}: one reading with the window`);
-        assert.ok(narrow.passes >= 2, `${query}: a second reading without it`);
-        // The times of the first and last line come out the same whichever order the lines were found in.
-        assert.deepEqual(narrow.messages.map((message) => [message.firstDate, message.lastDate]), wide.messages.map((message) => [message.firstDate, message.lastDate]));
+        for (const blockingReads of [false, true]) {
+          const how = `${query}${blockingReads ? ', blocking reads' : ''}`;
+          const wide = await traceMessages(query, [{ path }], { blockingReads });
+          const narrow = await traceMessages(query, [{ path }], { windowBytes: 1, blockBytes: 1 << 16, blockingReads });
+          assert.deepEqual(wide.lines.map((line) => line.line), expected, `${how}, wide window`);
+          assert.deepEqual(narrow.lines.map((line) => line.line), expected, `${how}, narrow window`);
+          assert.equal(wide.passes, 1, `${how}: one reading with the window`);
+          assert.ok(narrow.passes >= 2, `${how}: a second reading without it`);
+          // The times of the first and last line come out the same whichever order the lines were found in.
+          assert.deepEqual(narrow.messages.map((message) => [message.firstDate, message.lastDate]), wide.messages.map((message) => [message.firstDate, message.lastDate]));
+        }
       }
     } finally {
       rmSync(join(path, '..'), { recursive: true, force: true });

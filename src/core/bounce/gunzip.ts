@@ -2,8 +2,12 @@
 // last one ignored quietly, other trailing bytes ignored with a warning, a damaged member an error after the text
 // before it. Node's Gunzip stream reads members too, but bytes after the last one make it throw away the output of
 // the last block it inflated, often the whole file: members are framed here and each one's deflate data inflated raw.
-import { createInflateRaw, crc32 } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { drainedOrClosed } from './drain';
+
+/** node:zlib, loaded when a compressed input is met: loading it took 1-2 ms of every CLI run of a plain log. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlib = () => require('node:zlib') as typeof Zlib;
 
 /** Compressed data that cannot be decompressed (any further): truncated, damaged, or no gzip at all. */
 export class CompressedDataError extends Error {}
@@ -106,6 +110,7 @@ export async function* gunzipMembers(chunks: AsyncIterator<Buffer>, onTrailingGa
 /** One member's deflate data, inflated, then its trailer checked (CRC-32 and length of the data); the bytes after it
  * are left in `input`. */
 async function* inflateMember(input: ByteReader): AsyncGenerator<Buffer> {
+  const { createInflateRaw, crc32 } = zlib();
   const inflate = createInflateRaw();
   // Chunks written to the inflater, from the first it may not have consumed whole: the end of the deflate data can
   // lie inside any of them, and what follows it belongs to the trailer and the next member.

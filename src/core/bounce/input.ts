@@ -1,6 +1,6 @@
 // Reading inputs as streams: files (gzip-compressed or not), directories (recursively), stdin, editor text.
 // Content decides the kind: RFC 5322 headers → one message; a "From " first line → mbox; anything else → log.
-import { BigIntStats, createReadStream, promises as fs, lstatSync, readFileSync, statSync } from 'node:fs';
+import { BigIntStats, closeSync, createReadStream, promises as fs, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { CompressedDataError, gunzipMembers } from './gunzip';
@@ -130,9 +130,9 @@ async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: 
   if (stat.isFile()) {
     try {
       // Opened now, so an unreadable file is reported before any of its content is expected. Not a FIFO: closing its
-      // reading end could make the writer fail.
-      const handle = await fs.open(file, 'r');
-      await handle.close();
+      // reading end could make the writer fail. Synchronous, like the status call: fs.promises' open cost a trip to
+      // the thread pool and, in a CLI run, loading its module (1-2 ms of `smtp-diag trace`).
+      closeSync(openSync(file, 'r'));
     } catch (error) {
       walk.onProblem(file, `cannot read: ${reason(error)}`, true);
       return;
@@ -335,15 +335,49 @@ export async function readContents(
   return files;
 }
 
+/** How fileBlocks reads. */
+export interface FileBlockOptions {
+  /** The size of a block (the last may be shorter). */
+  readonly blockBytes: number;
+  /** Blocks the caller is done with (of this or another fileBlocks with the same blockBytes): the next blocks are read
+   * into them rather than into new buffers. */
+  readonly spare?: Buffer[];
+  /** Each block read with a blocking call when it is asked for, not on the thread pool ahead of time: for a process
+   * that waits for nothing else (the CLI). */
+  readonly blocking?: boolean;
+}
+
 /**
- * A regular file's bytes from `start` in blocks of `blockBytes`, each in a buffer of its own: the next block is read
- * (on the thread pool) while the caller works on the one before. For a reader that takes big blocks of a file that
- * inputContent found plain (trace/grep.ts), rather than the stream's pieces.
+ * A regular file's bytes from `start` in blocks. Each block is a buffer of its own or one taken out of `spare`: a
+ * caller that puts each block back there once done with it has the file read into the same few buffers. Fresh memory
+ * is mapped and zeroed by the kernel page by page as a read fills it, which made reading 136 MB into new 4 MB blocks
+ * take 2-3 times as long (docs/benchmarks.md, trace). Unless `blocking`, the next block is read (on the thread pool)
+ * while the caller works on the one before. For a reader that takes blocks of a file that inputContent found plain
+ * (trace/grep.ts), rather than the stream's pieces.
  */
-export async function* fileBlocks(file: string, start: number, blockBytes: number): AsyncGenerator<Buffer> {
+export async function* fileBlocks(file: string, start: number, options: FileBlockOptions): AsyncGenerator<Buffer> {
+  const { blockBytes, spare = [] } = options;
+  const buffer = () => {
+    const reused = spare.pop()?.buffer;
+    return reused && reused.byteLength >= blockBytes ? Buffer.from(reused, 0, blockBytes) : Buffer.allocUnsafeSlow(blockBytes);
+  };
+  if (options.blocking) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let position = start; ;) {
+        const block = buffer();
+        const bytesRead = readSync(fd, block, 0, blockBytes, position);
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        yield block.subarray(0, bytesRead);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
   const handle = await fs.open(file, 'r');
   const readAt = async (position: number) => {
-    const block = Buffer.allocUnsafe(blockBytes);
+    const block = buffer();
     const { bytesRead } = await handle.read(block, 0, blockBytes, position);
     return block.subarray(0, bytesRead);
   };

@@ -55,6 +55,8 @@ interface Searched {
   /** The number of its first line. */
   readonly line: number;
   readonly hasCr: boolean;
+  /** The chunk that holds the bytes, given back to the reader once the region leaves the window; none for a copy. */
+  readonly chunk?: Buffer;
 }
 
 /**
@@ -99,12 +101,19 @@ export interface FoundBatch {
   readonly windowFromStart: boolean;
 }
 
+export interface LinesHoldingOptions extends BlockSearchOptions {
+  /** Called with each chunk once nothing of the search refers to it (it left the window): the reader may fill it
+   * again (fileBlocks' `spare`). */
+  readonly release?: (chunk: Buffer) => void;
+}
+
 /**
  * The lines of UTF-8 `chunks` that hold one of `needles`, in batches. The caller may add needles between batches: the
  * last `windowBytes` already read are then searched for the new ones (their lines come first in the next batch, in
  * order, without lines already given), and the rest of the input for all.
  */
-export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal, windowBytes = 0, options: BlockSearchOptions = {}): AsyncGenerator<FoundBatch> {
+export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: readonly Buffer[], signal?: AbortSignal, windowBytes = 0, options: LinesHoldingOptions = {}): AsyncGenerator<FoundBatch> {
+  const release = options.release ?? (() => {});
   // The start of the line that has no end yet, kept as the chunks it came in and joined once its end comes.
   let carry: Buffer[] = [];
   let carried = 0;
@@ -123,19 +132,22 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     known = needles.length;
     return window.flatMap((region) => searchRegion(search, region, added, old).found);
   };
-  /** The lines of bytes[0, cut] (cut: a line end) that hold a needle; the region is kept in the window. */
-  const searchPart = (bytes: Buffer, cut: number): FoundLine[] => {
-    const region: Searched = { bytes, end: cut + 1, line, hasCr: bytes.includes(CR) };
+  /** The lines of bytes[0, cut] (cut: a line end) that hold a needle; the region is kept in the window. `hasCr`:
+   * whether bytes may hold a CR. */
+  const searchPart = (bytes: Buffer, cut: number, hasCr: boolean, chunk?: Buffer): FoundLine[] => {
+    const region: Searched = { bytes, end: cut + 1, line, hasCr, chunk };
     const { found, next } = searchRegion(search, region, needles);
     line = next;
     if (windowBytes > 0) {
       window.push(region);
       windowSize += region.end;
       while (windowSize > windowBytes && window.length > 1) {
-        windowSize -= window.shift()!.end;
+        const left = window.shift()!;
+        windowSize -= left.end;
         windowFromStart = false;
+        if (left.chunk) release(left.chunk);
       }
-    }
+    } else if (chunk) release(chunk);
     return found;
   };
   for await (const chunk of chunks) {
@@ -143,10 +155,14 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     const before = earlier();
     const fresh = skipLeadingLf && chunk[0] === LF ? chunk.subarray(1) : chunk;
     skipLeadingLf = false;
-    const freshCut = Math.max(fresh.lastIndexOf(LF), fresh.lastIndexOf(CR));
+    // Each search for a byte that is not there reads the whole chunk: the last CR is looked for once.
+    const lastCr = fresh.lastIndexOf(CR);
+    const freshCut = Math.max(fresh.lastIndexOf(LF), lastCr);
     if (freshCut < 0) {
-      carry.push(fresh);
+      // A copy: the chunk may be filled again once released.
+      carry.push(Buffer.from(fresh));
       carried += fresh.length;
+      release(chunk);
       if (before.length) yield { lines: before, windowFromStart };
       if (carried <= MAX_LINE_BYTES) continue;
       // A line this long comes in pieces, as linesOf gives it; a needle across two pieces is not found.
@@ -163,19 +179,20 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     const found: FoundLine[] = [];
     if (headStop > 0) {
       const head = Buffer.concat([...carry, fresh.subarray(0, headStop)], carried + headStop);
-      found.push(...searchPart(head, head.length - 1));
-    }
-    if (headStop <= freshCut) {
-      const rest = headStop ? fresh.subarray(headStop) : fresh;
-      found.push(...searchPart(rest, freshCut - headStop));
+      found.push(...searchPart(head, head.length - 1, head.includes(CR)));
     }
     carry = [];
     carried = 0;
-    if (before.length || found.length) yield { lines: [...before, ...found], windowFromStart };
     if (freshCut + 1 < fresh.length) {
       carry = [Buffer.from(fresh.subarray(freshCut + 1))];
       carried = carry[0].length;
     } else if (fresh[freshCut] === CR) skipLeadingLf = true;
+    // The chunk is kept (and released when it leaves the window) with the region of its own bytes, if there is one.
+    if (headStop <= freshCut) {
+      const rest = headStop ? fresh.subarray(headStop) : fresh;
+      found.push(...searchPart(rest, freshCut - headStop, lastCr >= headStop, chunk));
+    } else release(chunk);
+    if (before.length || found.length) yield { lines: [...before, ...found], windowFromStart };
   }
   const before = earlier();
   if (before.length) yield { lines: before, windowFromStart };
