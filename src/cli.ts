@@ -10,6 +10,11 @@ import { runCli } from './cli/main';
 setFlagsFromString('--no-allocation-site-pretenuring');
 
 // stderr and stdin as getters: each is made only if the command uses it (runCli).
+// Ctrl+C and kill end the process through its 'exit' handlers (which remove temporary record runs), with the
+// shell's status for the signal.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
 runCli(process.argv.slice(2), { stdout: process.stdout, get stderr() { return process.stderr; }, get stdin() { return process.stdin; } })
   .then((exitCode) => { process.exitCode = exitCode; })
   .catch((error: unknown) => {

@@ -1,8 +1,10 @@
 // Records past the memory budget go to run files and are joined at the end (src/core/bounce/recordRuns.ts): the
 // result must be the one of an aggregation held in memory, whatever the places where the runs were cut.
 import * as assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { extractBounces } from '../../src/core/bounce';
 import { recordLimits } from '../../src/core/bounce/recordRuns';
 
@@ -51,6 +53,28 @@ describe('records past the memory budget', function () {
     assert.deepEqual(inRuns.records, inMemory.records);
     assert.deepEqual([...inRuns.summary.laterDelivered].sort(), [...inMemory.summary.laterDelivered].sort());
     assert.equal(runDirectories(), before, 'the run files are removed once the records are taken');
+  });
+
+  it('removes its run files when the CLI is stopped with Ctrl+C, and exits 130', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'runs-interrupted-'));
+    try {
+      const log = path.join(own, 'maillog');
+      writeFileSync(log, `${Array.from({ length: 200_000 }, (_, i) => failed('Jan  1 00:00:00', i, `u${i}@d${i % 977}.example`, '5.1.1')).join('\n')}\n`);
+      const cli = spawn(process.execPath, [path.join(__dirname, '..', '..', 'src', 'cli.js'), 'extract', log], {
+        env: { ...process.env, TMPDIR: own, SMTP_DIAG_RECORD_BYTES: '1' }, stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+      const runsFolders = () => readdirSync(own).filter((name) => name.startsWith('smtp-diag-records-'));
+      for (let waited = 0; runsFolders().length === 0; waited += 20) {
+        assert.ok(waited < 20_000, 'no run was written');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      cli.kill('SIGINT');
+      assert.equal(await exited, 130);
+      assert.deepEqual(runsFolders(), []);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('sorts the records by address regardless of case', async () => {

@@ -73,7 +73,11 @@ export class RecordRuns {
 
   /** A new run file of `rows`. */
   private written(rows: Iterable<RunRow>): string {
-    this.directory ??= mkdtempSync(path.join(tmpdir(), 'smtp-diag-records-'));
+    if (this.directory === undefined) {
+      this.directory = mkdtempSync(path.join(tmpdir(), 'smtp-diag-records-'));
+      // A process that exits before the records are taken (the CLI on Ctrl+C, see cli.ts) leaves no folder behind.
+      process.once('exit', this.removeAtExit);
+    }
     const file = path.join(this.directory, `run-${this.made++}`);
     const fd = openSync(file, 'w');
     try {
@@ -118,10 +122,13 @@ export class RecordRuns {
     }
   }
 
+  private readonly removeAtExit = () => this.dispose();
+
   /** Removes the run files. */
   dispose(): void {
     if (this.directory) rmSync(this.directory, { recursive: true, force: true });
     this.directory = undefined;
     this.files = [];
+    process.off('exit', this.removeAtExit);
   }
 }
