@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { extractBounces } from '../../src/core/bounce';
-import { recordLimits } from '../../src/core/bounce/recordRuns';
+import { recordLimits, type RunRow } from '../../src/core/bounce/recordRuns';
+import { runRows, RunWriter } from '../../src/core/bounce/runFormat';
 
 const ADDRESSES = 3000;
 const relay = 'relay=mx.example.com[192.0.2.1]:25, delay=1';
@@ -80,5 +81,37 @@ describe('records past the memory budget', function () {
   it('sorts the records by address regardless of case', async () => {
     const { records } = await extractBounces([{ name: 'maillog', text: ['b@x.example', 'A@x.example', 'c@x.example'].map((address, i) => failed('Jan  1 00:00:00', i, address, '5.1.1')).join('\n') }]);
     assert.deepEqual(records.map((record) => record.address), ['A@x.example', 'b@x.example', 'c@x.example']);
+  });
+});
+
+describe('run files', () => {
+  it('give back every row as written: no record, every field, a lone surrogate, empty texts, a text of 3 MB', () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'run-format-'));
+    try {
+      const rows: RunRow[] = [
+        { key: 'a@x.example', count: 0, lastFailure: 0, deliveredAt: 12, priorDelivery: 0, time: [0, 0] },
+        {
+          key: 'b@x.example', count: 3, lastFailure: 40, deliveredAt: 0, priorDelivery: 7, time: [-1, 123456789],
+          span: [[3, 1_700_000_000_000], [1, 1_700_000_100_000], [-2, 5], [-2, 9]],
+          record: {
+            address: 'B@x.example', status: '5.1.1', reply: '550', type: 'hard', reason: 'user-unknown', rule: 'address-gone', source: 'dsn',
+            diagnostic: `half a pair \ud800 and ${'x'.repeat(3 << 20)}`, remoteMta: '', messageId: 'Q1', file: 'maillog', line: 99,
+          },
+        },
+        {
+          key: 'c@x.example', count: 1, lastFailure: 41, deliveredAt: 0, priorDelivery: 0, time: [1, 0],
+          record: { address: 'c@x.example', type: 'soft', reason: 'mailbox-full', rule: 'code', diagnostic: '', file: 'maillog', line: 1 },
+        },
+      ];
+      const file = path.join(own, 'run');
+      const writer = new RunWriter(file);
+      for (const row of rows) writer.write(row);
+      writer.close();
+      assert.deepEqual([...runRows(file)], rows.map((row) => ({
+        ...row, span: row.span, record: row.record && { status: undefined, reply: undefined, source: undefined, remoteMta: undefined, messageId: undefined, ...row.record },
+      })));
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

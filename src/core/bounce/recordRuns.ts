@@ -2,11 +2,11 @@
 // temporary file sorted by key (a run) and the store starts empty. At the end the runs and the last store are read
 // together in key order, like the merge of an external sort, and the rows of one address are joined in the order of
 // the input (aggregate.ts). Memory then stays within the budget however many addresses failed.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { StoredRecord, TimeCode } from './recordStore';
+import { runRows, RunWriter } from './runFormat';
 
 /** The store's bytes past which its rows go to a run: SMTP_DIAG_RECORD_BYTES when set (benchmarks), else 16 MB
  * (tests make it small). Until a collection frees it, the store just written stays in memory beside the new one. */
@@ -26,30 +26,11 @@ export interface RunRow {
   readonly span?: readonly TimeCode[];
 }
 
-const READ_BYTES = 1 << 16;
 /** Runs read at once at most: the sixty-fifth is first made of the sixty-four (their rows in order, not joined). */
 const MAX_RUNS = 64;
 
 function* flattened(groups: Iterable<RunRow[]>): Generator<RunRow> {
   for (const group of groups) yield* group;
-}
-
-/** The rows of one run file, in order. */
-function* runRows(file: string): Generator<RunRow> {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    for (let read = readSync(fd, buffer, 0, READ_BYTES, null); read > 0; read = readSync(fd, buffer, 0, READ_BYTES, null)) {
-      const lines = (rest + decoder.write(buffer.subarray(0, read))).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) yield JSON.parse(line) as RunRow;
-    }
-    if (rest) yield JSON.parse(rest) as RunRow;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export class RecordRuns {
@@ -79,19 +60,11 @@ export class RecordRuns {
       process.once('exit', this.removeAtExit);
     }
     const file = path.join(this.directory, `run-${this.made++}`);
-    const fd = openSync(file, 'w');
+    const writer = new RunWriter(file);
     try {
-      let block = '';
-      for (const row of rows) {
-        block += `${JSON.stringify(row)}\n`;
-        if (block.length >= READ_BYTES) {
-          writeSync(fd, block);
-          block = '';
-        }
-      }
-      if (block) writeSync(fd, block);
+      for (const row of rows) writer.write(row);
     } finally {
-      closeSync(fd);
+      writer.close();
     }
     return file;
   }
