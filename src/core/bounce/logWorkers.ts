@@ -9,8 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { BouncePolicy } from '../knowledge/types';
 import type { InputDates } from './eventTime';
 import { ExtractionCancelled } from './input';
-import { CLAIM_SLOT, countedSlot, MERGED_SLOT, RANGES_AHEAD } from './rangeTurns';
-import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange } from './logScan';
+import { AHEAD_SLOT, aheadFor, CLAIM_SLOT, countedSlot, MERGED_SLOT, RANGES_AHEAD } from './rangeTurns';
+import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange, transferablesOf } from './logScan';
 import type { EventClassifier, EventTaker } from './run';
 
 /** A byte count set in the environment (benchmarks), or undefined. */
@@ -34,6 +34,11 @@ const BLOCK_BYTES = 1 << 19;
 
 const LF = 10;
 const CR = 13;
+
+/** Bytes a batch holds: its texts (two a character, as V8 may keep them) and its typed arrays. */
+function batchBytes(batch: RangeBatch): number {
+  return 2 * (batch.events.text.length + batch.deliveryText.length) + transferablesOf(batch).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+}
 
 /** The worker's script: beside the bundle (dist/logWorker.js), or its compiled module in tests. */
 const WORKER_SCRIPT = path.join(__dirname, 'logWorker.js');
@@ -165,7 +170,11 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     const counted: number[] = [];
     let merged = 0;
     let running = 0;
+    Atomics.store(claims, AHEAD_SLOT, RANGES_AHEAD);
     const mergedOne = () => {
+      // The next ranges' results are about as big as this one's: as many are read ahead as fit AHEAD_BYTES.
+      const resultBytes = batches[merged].reduce((sum, batch) => sum + batchBytes(batch), 0);
+      Atomics.store(claims, AHEAD_SLOT, aheadFor(resultBytes));
       batches[merged] = [];
       ends[merged] = undefined;
       run.onBytes?.(ranges[merged].end - ranges[merged].start);
@@ -225,7 +234,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < ranges.length && !failure; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
       advanceOrFail();
       // This thread keeps to RANGES_AHEAD too; the workers' results come in while it waits.
-      while (index >= merged + RANGES_AHEAD && !failure && running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (index >= merged + Atomics.load(claims, AHEAD_SLOT) && !failure && running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
       scanRange(
         { index, fd, name, range: ranges[index], linesBefore: linesBefore[index], policy: run.policy, listening: run.listening },
         (message) => {
