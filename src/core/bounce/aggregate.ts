@@ -175,7 +175,7 @@ export class BounceAggregator {
   /** Every address's story, in key order: joined across the runs when there are any. */
   private *stories(): Generator<Story> {
     if (this.runs.count === 0) {
-      for (const row of rowsByKey(this.store)) if (this.store.count(row) > 0) yield storyOf(this.store, row);
+      for (const row of runRowsOf(this.store)) if (row.count > 0) yield storyOf(row, this.inputs);
       return;
     }
     for (const group of this.runs.merged(runRowsOf(this.store))) {
@@ -189,6 +189,7 @@ export class BounceAggregator {
   laterDelivered(): string[] {
     const addresses: string[] = [];
     const { store } = this;
+    // Held in the store alone, the closed rows are known by their numbers, without making every record.
     if (this.runs.count === 0) {
       for (const row of store.allRows()) if (store.count(row) > 0 && store.deliveredAt(row) > store.lastFailure(row)) addresses.push(store.address(row));
     } else for (const story of this.stories()) if (closed(story)) addresses.push(story.record!.address);
@@ -241,11 +242,14 @@ function storyTimes(date: EventTime | undefined, span: TimeSpan | undefined): Pi
   return { date, first: span.first, last: span.last };
 }
 
-function storyOf(store: RecordStore, row: number): Story {
+/** The story a row tells by itself (its times decided: every input has ended). */
+function storyOf(row: RunRow, inputs: InputTable): Story {
+  const time = (code: TimeCode) => inputs.time(code[0], code[1]);
+  const span = row.span && { first: time(row.span[0]) as EventTime | undefined, last: time(row.span[1]) as EventTime | undefined,
+    pendingFirst: time(row.span[2]) as PendingStamp | undefined, pendingLast: time(row.span[3]) as PendingStamp | undefined };
   return {
-    key: store.key(row), count: store.count(row), lastFailure: store.lastFailure(row), deliveredAt: store.deliveredAt(row),
-    priorDelivery: store.priorDelivery(row), record: store.record(row),
-    ...storyTimes(settledTime(store.recordTime(row)), store.hasSpan(row) ? spanOf(store, row) : undefined),
+    key: row.key, count: row.count, lastFailure: row.lastFailure, deliveredAt: row.deliveredAt, priorDelivery: row.priorDelivery,
+    record: row.record, ...storyTimes(settledTime(time(row.time)), span),
   };
 }
 
@@ -256,20 +260,14 @@ function joined(story: Story | undefined, row: RunRow, inputs: InputTable): Stor
     if (story) story.deliveredAt = Math.max(story.deliveredAt, row.deliveredAt);
     return story;
   }
-  const time = (code: TimeCode) => inputs.time(code[0], code[1]);
-  const span = row.span && { first: time(row.span[0]) as EventTime | undefined, last: time(row.span[1]) as EventTime | undefined,
-    pendingFirst: time(row.span[2]) as PendingStamp | undefined, pendingLast: time(row.span[3]) as PendingStamp | undefined };
-  const later: Story = {
-    key: row.key, count: row.count, lastFailure: row.lastFailure, deliveredAt: row.deliveredAt, priorDelivery: row.priorDelivery,
-    record: row.record, ...storyTimes(settledTime(time(row.time)), span),
-  };
+  const later = storyOf(row, inputs);
   // A delivery after the story's last failure (in either part) closed it: the later part starts anew.
   if (!story || closed(story) || row.priorDelivery > story.lastFailure) return later;
   story.count += later.count;
   story.lastFailure = later.lastFailure;
   story.deliveredAt = later.deliveredAt;
-  if (later.first !== undefined && (story.first === undefined || later.first.instant < story.first.instant)) story.first = later.first;
-  if (later.last !== undefined && (story.last === undefined || later.last.instant >= story.last.instant)) story.last = later.last;
+  widen(story, later.first);
+  widen(story, later.last);
   if (RANK[later.record!.type] > RANK[story.record!.type]) {
     story.record = later.record;
     story.date = later.date;

@@ -211,7 +211,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
         if ('batch' in message) batches[message.batch.index].push(message.batch);
         else {
           ends[message.end.index] = message.end;
-          // Merged at once: a worker waits for it (RANGES_AHEAD), and this thread may be waiting for the last.
+          // Merged at once: a worker waits for it (AHEAD_SLOT), and this thread may be waiting for the last.
           advanceOrFail();
         }
       });
@@ -233,7 +233,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     }
     for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < ranges.length && !failure; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
       advanceOrFail();
-      // This thread keeps to RANGES_AHEAD too; the workers' results come in while it waits.
+      // This thread keeps to the ranges ahead allowed too; the workers' results come in while it waits.
       while (index >= merged + Atomics.load(claims, AHEAD_SLOT) && !failure && running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
       scanRange(
         { index, fd, name, range: ranges[index], linesBefore: linesBefore[index], policy: run.policy, listening: run.listening },

@@ -19,13 +19,13 @@ const NONE = -1;
 class TextBlocks {
   private readonly blocks: Buffer[] = [];
   private used = TEXT_BLOCK_BYTES;
+  /** Recent texts by content (codes, remote hosts, diagnostics repeat): bounded, emptied when full. */
+  private shared = new Map<string, number>();
+  private sharedChars = 0;
 
   get bytes(): number {
     return this.blocks.length * TEXT_BLOCK_BYTES;
   }
-  /** Recent texts by content (codes, remote hosts, diagnostics repeat): bounded, emptied when full. */
-  private shared = new Map<string, number>();
-  private sharedChars = 0;
 
   put(text: string): number {
     // eslint-disable-next-line no-control-regex
@@ -57,14 +57,17 @@ class TextBlocks {
     return reference;
   }
 
+  /** The block that holds a reference's text. */
+  private blockOf(reference: number): Buffer {
+    return this.blocks[Math.floor(Math.floor(reference / POSITION_UNIT) / TEXT_BLOCK_BYTES)];
+  }
+
   /** Whether the text of `reference` is `text`, read in place. */
   equals(reference: number, text: string): boolean {
-    const position = Math.floor(reference / POSITION_UNIT);
-    const bytes = Math.floor((reference % POSITION_UNIT) / 2);
-    const wide = reference % 2 === 1;
-    if (bytes !== (wide ? text.length * 2 : text.length)) return false;
-    const block = this.blocks[Math.floor(position / TEXT_BLOCK_BYTES)];
-    const start = position % TEXT_BLOCK_BYTES;
+    const wide = isWide(reference);
+    if (byteLengthOf(reference) !== (wide ? text.length * 2 : text.length)) return false;
+    const block = this.blockOf(reference);
+    const start = startOf(reference);
     for (let index = 0; index < text.length; index++) {
       const code = wide ? block[start + 2 * index] | (block[start + 2 * index + 1] << 8) : block[start + index];
       if (code !== text.charCodeAt(index)) return false;
@@ -73,13 +76,15 @@ class TextBlocks {
   }
 
   get(reference: number): string {
-    const position = Math.floor(reference / POSITION_UNIT);
-    const bytes = Math.floor((reference % POSITION_UNIT) / 2);
-    const block = Math.floor(position / TEXT_BLOCK_BYTES);
-    const start = position - block * TEXT_BLOCK_BYTES;
-    return this.blocks[block].toString(reference % 2 ? 'utf16le' : 'latin1', start, start + bytes);
+    const start = startOf(reference);
+    return this.blockOf(reference).toString(isWide(reference) ? 'utf16le' : 'latin1', start, start + byteLengthOf(reference));
   }
 }
+
+// The parts of a text reference (TextBlocks.put).
+const startOf = (reference: number) => Math.floor(reference / POSITION_UNIT) % TEXT_BLOCK_BYTES;
+const byteLengthOf = (reference: number) => Math.floor((reference % POSITION_UNIT) / 2);
+const isWide = (reference: number) => reference % 2 === 1;
 
 /** A few names (verdicts, reasons, rules, sources, file names), each kept once, by number. */
 class NameTable {
@@ -185,7 +190,7 @@ export class InputTable {
   private readonly inputs: InputDates[] = [];
   private readonly numbers = new Map<InputDates, number>();
 
-  numberOf(dates: InputDates): number {
+  private numberOf(dates: InputDates): number {
     let number = this.numbers.get(dates);
     if (number === undefined) {
       number = this.inputs.push(dates) - 1;
