@@ -113,6 +113,18 @@ describe('dates of records: ISO 8601, and the year of syslog stamps', () => {
     });
   });
 
+  it('counts no more than a century of turns of the year when the lines go back and forth (two logs interleaved)', async () => {
+    // Every second line goes back more than half a year: 300,000 turns put the first stamp before year 0 (-298,000)
+    // and a given year past the last one a date can hold (302,020); either way the extraction threw.
+    const backAndForth = Array.from({ length: 300_000 }, () => 'Jul 15 10:00:00 mx cron[1]: x\nJan  1 10:00:00 mx cron[1]: x').join('\n');
+    const log = file('interleaved.log', [bounce('Jul 15 09:00:00', 'alice'), backAndForth, bounce('Jan  1 11:00:00', 'bob')], '2024-06-01T00:00:00Z');
+    // Past the hundredth turn, the latest stamp is a 15 July, which the file's time puts in 2023.
+    const inferred = dated((await extractBounces([{ path: log }])).records);
+    assert.deepEqual([inferred.alice[0], inferred.bob[0]], ['1923-07-15T09:00:00.000', '2023-01-01T11:00:00.000']);
+    const given = dated((await extractBounces([{ path: log }], { year: 2020 })).records);
+    assert.deepEqual([given.alice[0], given.bob[0]], ['2020-07-15T09:00:00.000', '2120-01-01T11:00:00.000']);
+  });
+
   it('takes the year from --year for the first stamp of each input, the next after a turn, and says it is not inferred', async () => {
     const log = file('given.log', [bounce('Dec 31 23:59:50', 'alice'), bounce('Jan  1 00:00:10', 'bob')], '2025-01-01T06:00:00Z');
     const result = await runCliCaptured(['extract', '--format', 'json', '--year', '2020', log]);

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { extractBounces, formatRecords } from '../../src/core/bounce';
 import type { BounceInput, ClassifiedEvent } from '../../src/core/bounce';
 import { MAX_LINE_BYTES } from '../../src/core/bounce/input';
-import { rangeSizes, readsSoFar, workersAvailable } from '../../src/core/bounce/logWorkers';
+import { mergeBound, rangeSizes, readsSoFar, workersAvailable } from '../../src/core/bounce/logWorkers';
 import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
 
 /** What a reading gives, in a form assert compares: records as JSON, the summary, and the events heard. */
@@ -22,21 +22,25 @@ async function reading(inputs: BounceInput[], threads: number, listening: boolea
 }
 
 /** Asserts that two threads, with ranges of about `rangeBytes`, read `inputs` as one thread does; returns the
- * single thread's reading and what the reading on two threads did (ranges, ranges read again whole). */
-async function assertSameOnTwoThreads(inputs: BounceInput[], rangeBytes: number) {
+ * single thread's reading and what the reading on two threads did (ranges, ranges read again whole, ranges read alone
+ * once the merge was the bound, which `bound` sets). */
+async function assertSameOnTwoThreads(inputs: BounceInput[], rangeBytes: number, bound = mergeBound) {
   assert.ok(workersAvailable(), 'the worker script is compiled beside logWorkers');
   const saved = { ...rangeSizes };
+  const savedBound = { ...mergeBound };
   try {
     const one = { extract: await reading(inputs, 1, false), report: await reading(inputs, 1, true) };
     Object.assign(rangeSizes, { minBytes: 0, rangeBytes });
+    Object.assign(mergeBound, bound);
     const before = { ...readsSoFar };
     assert.deepEqual(await reading(inputs, 2, false), one.extract);
     assert.deepEqual(await reading(inputs, 2, true), one.report);
     const ranges = readsSoFar.ranges - before.ranges;
     assert.ok(ranges > readsSoFar.files - before.files, `read in ${ranges} ranges`);
-    return { ...one, ranges, readAgain: readsSoFar.readAgain - before.readAgain };
+    return { ...one, ranges, readAgain: readsSoFar.readAgain - before.readAgain, readAlone: readsSoFar.readAlone - before.readAlone };
   } finally {
     Object.assign(rangeSizes, saved);
+    Object.assign(mergeBound, savedBound);
   }
 }
 
@@ -125,6 +129,33 @@ describe('reading a log on several threads', function () {
       ]);
       assert.match(events.find((event) => event.address === 'gnu@example.com')!.diagnostic, /; line 8: SMTP error/);
       assert.equal(report.summary.lines, 27);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the rest alone, as one thread does, once a range made many new failed addresses', async () => {
+    const { generatePostfixLog } = await import(pathToFileURL(path.join(__dirname, '..', '..', '..', 'scripts', 'lib', 'generate-postfix-log.mjs')).href);
+    // Distinct failed addresses, with a delivery to one that failed earlier among them (its record must close).
+    const failures = (from: number, count: number) => Array.from({ length: count }, (_, index) => index === count / 2
+      ? `Mar  9 10:00:00 mx postfix/smtp[1]: D1: to=<x${from}@example.com>, relay=mx.example.com[192.0.2.9]:25, delay=1, dsn=2.0.0, status=sent (250 ok)`
+      : `Mar  9 10:00:00 mx postfix/smtp[1]: F${from + index}: to=<x${from + index}@example.com>, relay=mx.example.com[192.0.2.9]:25, delay=1, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.9] said: 550 5.1.1 User unknown (in reply to RCPT TO command))`);
+    const dir = scratch();
+    try {
+      // A log that turns dense after a sparse start, and one dense from its first range; ranges of 4,000 bytes, and
+      // at least 10 new addresses (about 2,600 a MB) to be the bound.
+      const turning = path.join(dir, 'turning.log');
+      fs.writeFileSync(turning, `${generatePostfixLog({ lines: 6000, seed: 3 })}${failures(0, 400).join('\n')}\n`);
+      const dense = path.join(dir, 'dense.log');
+      fs.writeFileSync(dense, `${failures(1000, 400).join('\n')}\n`);
+      const bound = { rowsPerMb: 2600, minRows: 10 };
+      const late = await assertSameOnTwoThreads([{ path: turning }], 4000, bound);
+      assert.ok(late.readAlone > 0 && late.readAlone < late.ranges / 2, `${late.readAlone} of ${late.ranges} ranges read alone`);
+      const early = await assertSameOnTwoThreads([{ path: dense }], 4000, bound);
+      // Each of the two readings (extract, report) read all its ranges but the first alone.
+      assert.equal(early.readAlone, early.ranges - 2);
+      assert.equal(early.readAgain, 0);
+      assert.equal(JSON.parse(early.extract.records).length, 398);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -108,6 +108,8 @@ export class BounceAggregator {
   /** deliveryHash of every failed ASCII address: a delivery whose bit is clear did not fail before. */
   private readonly failedHashes = new Uint32Array(1 << (FILTER_BITS - 5));
   private order = 0;
+  /** Rows made for failed addresses so far: a measure of how fast the records grow (logWorkers.ts). */
+  rowsMade = 0;
 
   private mayHaveFailed(hash: number): boolean {
     return hash < 0 || (this.failedHashes[hash >>> 5] & (1 << (hash & 31))) !== 0;
@@ -144,6 +146,7 @@ export class BounceAggregator {
     const row = store.find(key);
     const time = dates.read(event.date);
     if (row === undefined) {
+      this.rowsMade++;
       store.takeRecord(store.add(event, key, this.order), event, time);
       const hash = deliveryHash(key);
       if (hash >= 0) this.failedHashes[hash >>> 5] |= 1 << (hash & 31);

@@ -33,10 +33,11 @@ const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'se
 
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
-/** The instant of a UTC date and time, or undefined when there is no such date (31 April, 29 February 2023). */
+/** The instant of a UTC date and time, or undefined when there is no such date (31 April, 29 February 2023) or its
+ * year has no four digits (an ISO 8601 text could not say it). */
 function utcInstant(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond = 0): number | undefined {
   const days = month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
-  if (!days || day < 1 || day > days || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (!days || day < 1 || day > days || hour > 23 || minute > 59 || second > 60 || !(year >= 0 && year <= 9999)) return undefined;
   const date = new Date(0);
   // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999. A leap second is read as the second before.
   date.setUTCFullYear(year, month - 1, day);
@@ -157,6 +158,9 @@ export type YearSource = { readonly year: number } | { readonly reference: numbe
 
 /** A stamp more than this before the line above it (in places: about half a year) is in the next year. */
 const ROLL_OVER_PLACES = 6 * 32 * DAY_SECONDS;
+/** Roll-overs past a century are not counted: such an input is not in time order (two logs interleaved line by line
+ * turned the year once every two lines, 270,000 times, and put the stamps before year 0). */
+const MAX_ROLL_OVERS = 100;
 /** Places of one year; a stamp's order within its input is its year's number times this, plus its place. */
 const YEAR_PLACES = 13 * 32 * DAY_SECONDS;
 
@@ -282,17 +286,17 @@ export class InputDates {
     if (range.first < 0) return () => before;
     // The range's first stamp may be a roll-over from this input's last one.
     const base = before + (this.previousPlace >= 0 && range.first < this.previousPlace - ROLL_OVER_PLACES ? 1 : 0);
-    this.rollOvers = base + range.rollOvers;
+    this.rollOvers = Math.min(MAX_ROLL_OVERS, base + range.rollOvers);
     this.previousPlace = range.last;
     if (this.rollOvers === before) this.latestPlace = Math.max(this.latestPlace, range.latest);
     else this.latestPlace = range.latest;
     this.latestRollOvers = this.rollOvers;
-    return (rollOvers) => (rollOvers < 0 ? before : base + rollOvers);
+    return (rollOvers) => (rollOvers < 0 ? before : Math.min(MAX_ROLL_OVERS, base + rollOvers));
   }
 
   private note(place: number): void {
     if (this.firstPlace < 0) this.firstPlace = place;
-    if (this.previousPlace >= 0 && place < this.previousPlace - ROLL_OVER_PLACES) this.rollOvers++;
+    if (this.previousPlace >= 0 && place < this.previousPlace - ROLL_OVER_PLACES && this.rollOvers < MAX_ROLL_OVERS) this.rollOvers++;
     this.previousPlace = place;
     if (this.latestRollOvers !== this.rollOvers || place > this.latestPlace) {
       this.latestPlace = place;

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { BouncePolicy } from '../knowledge/types';
 import type { InputDates } from './eventTime';
 import { ExtractionCancelled } from './input';
-import { AHEAD_SLOT, aheadFor, CLAIM_SLOT, countedSlot, MERGED_SLOT, RANGES_AHEAD } from './rangeTurns';
+import { AHEAD_SLOT, aheadFor, CLAIM_SLOT, countedSlot, MERGED_SLOT } from './rangeTurns';
 import { LogRange, RangeBatch, RangeEnd, RangeMerger, RangeMessage, scanRange, transferablesOf } from './logScan';
 import type { EventClassifier, EventTaker } from './run';
 
@@ -28,8 +28,22 @@ function envBytes(name: string): number | undefined {
  * Tests make both small, to put range boundaries between any two lines.
  */
 export const rangeSizes = { minBytes: envBytes('SMTP_DIAG_PARALLEL_MIN_BYTES') ?? 512 << 20, rangeBytes: 16 << 20 };
-/** What reading on all cores did since the module was loaded: files, ranges, and ranges read again whole here. */
-export const readsSoFar = { files: 0, ranges: 0, readAgain: 0 };
+/** What reading on all cores did since the module was loaded: files, ranges, ranges read again whole here, and ranges
+ * read here alone once the merge was found to be the bound. */
+export const readsSoFar = { files: 0, ranges: 0, readAgain: 0, readAlone: 0 };
+
+/**
+ * When a merged range made more than `rowsPerMb` new records' rows a megabyte of log (and at least `minRows`), the
+ * merge is most of the work: each new failed address costs this thread a row in the store, and past its budget a row
+ * in a run, while the workers wait for their turn with their results in memory. On a log of nothing but distinct
+ * failures (2,600 new addresses a MB) two threads took 1.3 times as long as one, with 1.7 times the memory (262-276 MB
+ * against 155-164 MB); the benchmark's log makes 220 a MB. Tests lower the bounds.
+ */
+export const mergeBound = { rowsPerMb: 1000, minRows: 2000 };
+
+function isMergeBound(rowsMade: number, range: LogRange): boolean {
+  return rowsMade >= mergeBound.minRows && rowsMade > ((range.end - range.start) / 1048576) * mergeBound.rowsPerMb;
+}
 const BLOCK_BYTES = 1 << 19;
 
 const LF = 10;
@@ -146,10 +160,11 @@ export interface ParallelRun {
 }
 
 /**
- * Reads a log file of `size` bytes on `threads` threads: this one and threads - 1 workers. This thread counts the lines
- * of each range first, then claims ranges too: one whose turn to be merged has come it reads with the real state, as
- * a single thread would; any other it reads as a worker does. Returns the file's lines and how many ranges had to be
- * read again here (their workers' results could not stand, logScan.ts).
+ * Reads a log file of `size` bytes on `threads` threads: this one and threads - 1 workers. This thread reads the first
+ * range with the real state, as a single thread would, while the workers start; then it counts the lines of each
+ * range and claims ranges too, reading them as a worker does. When a merged range shows the merge to be the bound
+ * (isMergeBound), the workers are ended and this thread reads the rest alone, with the real state. Returns the file's
+ * lines and how many ranges had to be read again here (their workers' results could not stand, logScan.ts).
  */
 export async function readLogOnAllCores(file: string, name: string, size: number, threads: number, run: ParallelRun): Promise<{ lines: number; readAgain: number }> {
   const fd = openSync(file, 'r');
@@ -164,20 +179,34 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     };
     const claims = new Int32Array(job.claims);
     const linesBefore = new Float64Array(job.linesBefore);
+    // The first range is this thread's, and no worker reads ahead before it is read.
+    Atomics.store(claims, CLAIM_SLOT, 1);
     const merger = new RangeMerger(fd, name, run.dates, run.classifier, run.taker);
     const batches: RangeBatch[][] = ranges.map(() => []);
     const ends: (RangeEnd | undefined)[] = new Array(ranges.length);
     const counted: number[] = [];
     let merged = 0;
     let running = 0;
-    Atomics.store(claims, AHEAD_SLOT, RANGES_AHEAD);
-    const mergedOne = () => {
+    let alone = false;
+    let { rowsMade } = run.taker.aggregator;
+    /** The lines of the ranges merged so far (the same as linesBefore[merged] once they are counted). */
+    let linesMerged = 0;
+    const mergedOne = (lines: number) => {
       // The next ranges' results are about as big as this one's: as many are read ahead as fit AHEAD_BYTES.
       const resultBytes = batches[merged].reduce((sum, batch) => sum + batchBytes(batch), 0);
       Atomics.store(claims, AHEAD_SLOT, aheadFor(resultBytes));
+      const rowsBefore = rowsMade;
+      rowsMade = run.taker.aggregator.rowsMade;
+      if (!alone && isMergeBound(rowsMade - rowsBefore, ranges[merged])) {
+        // What the workers read ahead is left: at most RANGES_AHEAD ranges, once.
+        alone = true;
+        for (const worker of workers) void worker.terminate();
+        batches.fill([]);
+      }
       batches[merged] = [];
       ends[merged] = undefined;
       run.onBytes?.(ranges[merged].end - ranges[merged].start);
+      linesMerged += lines;
       merged++;
       Atomics.store(claims, MERGED_SLOT, merged);
       Atomics.notify(claims, MERGED_SLOT);
@@ -186,11 +215,16 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     const advance = () => {
       while (merged < ranges.length) {
         if (run.signal?.aborted) throw new ExtractionCancelled();
-        const end = ends[merged];
-        if (end) merger.merge(batches[merged], end, ranges[merged], linesBefore[merged], counted[merged]);
-        else if (running === 0) merger.scan(ranges[merged], linesBefore[merged]);
-        else return;
-        mergedOne();
+        const end = alone ? undefined : ends[merged];
+        if (alone) {
+          readsSoFar.readAlone++;
+          mergedOne(merger.read(ranges[merged], linesMerged));
+        }
+        else if (end || running === 0) {
+          if (end) merger.merge(batches[merged], end, ranges[merged], linesMerged, counted[merged]);
+          else merger.scan(ranges[merged], linesMerged);
+          mergedOne(counted[merged]);
+        } else return;
       }
     };
     let settle: () => void = () => {};
@@ -208,6 +242,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
       const worker = new Worker(WORKER_SCRIPT, { workerData: job, resourceLimits: WORKER_LIMITS });
       running++;
       worker.on('message', (message: RangeMessage) => {
+        if (alone) return;
         if ('batch' in message) batches[message.batch.index].push(message.batch);
         else {
           ends[message.end.index] = message.end;
@@ -223,18 +258,22 @@ export async function readLogOnAllCores(file: string, name: string, size: number
       });
       workers.push(worker);
     }
-    let total = 0;
-    for (let index = 0; index < ranges.length; index++) {
+    // The workers compile the engine meanwhile.
+    if (run.signal?.aborted) throw new ExtractionCancelled();
+    counted.push(merger.read(ranges[0], 0));
+    mergedOne(counted[0]);
+    for (let index = 1, total = counted[0]; index < ranges.length && !alone; index++) {
       linesBefore[index] = total;
       Atomics.store(claims, countedSlot(index), 1);
       Atomics.notify(claims, countedSlot(index));
       counted.push(countLines(fd, ranges[index]));
       total += counted[index];
     }
-    for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < ranges.length && !failure; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
+    for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < ranges.length && !failure && !alone; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
       advanceOrFail();
       // This thread keeps to the ranges ahead allowed too; the workers' results come in while it waits.
       while (index >= merged + Atomics.load(claims, AHEAD_SLOT) && !failure && running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      if (alone || failure) break;
       scanRange(
         { index, fd, name, range: ranges[index], linesBefore: linesBefore[index], policy: run.policy, listening: run.listening },
         (message) => {
@@ -251,7 +290,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     });
     if (failure) throw failure;
     readsSoFar.readAgain += merger.readAgain;
-    return { lines: total, readAgain: merger.readAgain };
+    return { lines: linesMerged, readAgain: merger.readAgain };
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
     closeSync(fd);
