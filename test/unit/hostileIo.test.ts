@@ -323,5 +323,39 @@ describe('hostile input and output', () => {
       assert.deepEqual(records.map((record) => [record.address, record.line]), [['alice@example.com', 1], ['bob@example.com', 3]]);
       assert.match((await runCliCaptured(['report', log])).stdout, /Scanned 1 file\(s\), 3 line\(s\)/);
     });
+
+    it('reads a log around blocks of NULs (copytruncate\'s hole at the start, a crash\'s in the middle, zeros at the end)', async () => {
+      const nuls = (count: number) => Buffer.alloc(count);
+      const line = (address: string) => Buffer.from(`${bounceLine(address)}\n`);
+      const cases: [string, Buffer, string[]][] = [
+        ['hole at the start', Buffer.concat([nuls(200_000), line('alice@example.com'), line('bob@example.com')]), ['alice@example.com', 'bob@example.com']],
+        // The first line written after the crash follows the NULs on the same line.
+        ['hole in the middle', Buffer.concat([line('alice@example.com'), nuls(30_000), line('bob@example.com')]), ['alice@example.com', 'bob@example.com']],
+        ['zeros at the end', Buffer.concat([line('alice@example.com'), nuls(100_000)]), ['alice@example.com']],
+      ];
+      for (const [name, bytes, expected] of cases) {
+        const file = path.join(dir, `${name}.log`);
+        fs.writeFileSync(file, bytes);
+        for (const input of [{ path: file }, { name, stream: firstReadShort(bytes) }]) {
+          const { records, summary } = await extractBounces([input]);
+          assert.deepEqual(records.map((record) => record.address), expected, name);
+          assert.deepEqual(summary.problems.map((problem) => problem.problem), name === 'hole at the start' ? ['200,000 NUL bytes at the start skipped (a hole that log rotation with copytruncate, or a crash, leaves); what follows was scanned'] : [], name);
+        }
+      }
+      const zeros = path.join(dir, 'zeros.log');
+      fs.writeFileSync(zeros, nuls(300_000));
+      assert.deepEqual((await extractBounces([{ path: zeros }])).summary.problems.map((problem) => problem.problem), ['nothing but NUL bytes, skipped']);
+    });
+
+    it('names the compression of a file it does not decompress, and still calls binary content binary', async () => {
+      const magics: [string, number[]][] = [['bzip2', [0x42, 0x5a, 0x68, 0x39]], ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]], ['zstd', [0x28, 0xb5, 0x2f, 0xfd]], ['zip', [0x50, 0x4b, 0x03, 0x04]]];
+      for (const [name, magic] of magics) {
+        const { summary } = await extractBounces([{ name, stream: firstReadShort(Buffer.concat([Buffer.from(magic), Buffer.from([0, 1, 2, 0x80, 0xff])])) }]);
+        assert.match(summary.problems[0].problem, new RegExp(`^${name}-compressed: only gzip is decompressed here; decompress it first`), name);
+      }
+      // A PNG: NULs among as many control and high bytes as printable ones, and a text log with a stray control byte.
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, ...Array.from({ length: 400 }, (_, index) => (index * 37) % 256)]);
+      assert.deepEqual((await extractBounces([{ name: 'png', stream: firstReadShort(png) }])).summary.problems.map((problem) => problem.problem), ['binary content (not a text log or message), skipped']);
+    });
   });
 });

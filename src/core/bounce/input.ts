@@ -285,13 +285,48 @@ export async function inputContent(input: OpenedInput, onRawBytes: (count: numbe
   let { head, chunks } = await peek(decompressed(input.chunks, onRawBytes, trailingGarbage, () => { compressed = true; }), SNIFF_BYTES);
   const encoding = utf16Encoding(head);
   if (encoding) ({ head, chunks } = await peek(utf8From(chunks, encoding), SNIFF_BYTES));
+  let nulsSkipped = 0;
+  if (head[0] === 0) {
+    ({ head, chunks } = await peek(withoutLeadingNuls(chunks, (count) => { nulsSkipped = count; }), SNIFF_BYTES));
+  }
   const kind = head.length ? sniffKind(head) : undefined;
   if (!kind) {
     await chunks.return?.();
-    onProblem(input.name, head.length ? 'binary content (not a text log or message), skipped' : 'empty, nothing to scan');
+    const nothingElse = nulsSkipped > MAX_LEADING_NULS ? `nothing but NUL bytes in its first ${MAX_LEADING_NULS >> 20} MB, skipped` : nulsSkipped ? 'nothing but NUL bytes, skipped' : 'empty, nothing to scan';
+    onProblem(input.name, head.length ? unreadableContent(head) : nothingElse);
     return undefined;
   }
-  return { kind, chunks, file: compressed || encoding ? undefined : input.file };
+  if (nulsSkipped) onProblem(input.name, `${nulsSkipped.toLocaleString('en')} NUL bytes at the start skipped (a hole that log rotation with copytruncate, or a crash, leaves); what follows was scanned`);
+  return { kind, chunks, file: compressed || encoding || nulsSkipped > 0 ? undefined : input.file };
+}
+
+/** Leading NULs skipped past a stream's first other byte. */
+const MAX_LEADING_NULS = 1 << 30;
+
+/** The chunks without the run of NULs they start with, whose length `onSkipped` hears; nothing past
+ * MAX_LEADING_NULS of them (a device that gives NULs for ever). */
+async function* withoutLeadingNuls(chunks: AsyncIterable<Buffer>, onSkipped: (count: number) => void): AsyncGenerator<Buffer> {
+  const zeros = Buffer.alloc(1 << 16);
+  let skipped = 0;
+  let inRun = true;
+  for await (const chunk of chunks) {
+    if (!inRun) {
+      yield chunk;
+      continue;
+    }
+    let first = 0;
+    // Whole blocks compared with zeros (memcmp), the last one byte by byte.
+    while (first < chunk.length && chunk.subarray(first, first + zeros.length).equals(zeros.subarray(0, Math.min(zeros.length, chunk.length - first)))) first += zeros.length;
+    while (first < chunk.length && chunk[first] === 0) first++;
+    skipped += Math.min(first, chunk.length);
+    onSkipped(skipped);
+    if (first >= chunk.length) {
+      if (skipped > MAX_LEADING_NULS) return;
+      continue;
+    }
+    inRun = false;
+    yield chunk.subarray(first);
+  }
 }
 
 /** How a run of reading goes: where it walks, when it stops, what it tells of its progress. */
@@ -404,12 +439,50 @@ const HEADER_LINE = /^[A-Za-z][!-9;-~]*:/;
 
 /** Decides from the first bytes whether the content is a log, one message or an mbox; undefined for binary. */
 export function sniffKind(head: Buffer): ContentKind | undefined {
-  const text = head.subarray(0, 4096).toString('latin1').replace(/^\s+/, '');
+  const text = head.subarray(0, 4096).toString('latin1').replace(/^[\s\0]+/, '');
   if (/^From \S/.test(text)) return 'mbox';
   const lines = text.split(/\r\n|\r|\n/).slice(0, 5);
-  // A message may carry a stray NUL in a body part; a file that does not start with headers and has one is binary.
+  // A message may carry a stray NUL in a body part.
   if (HEADER_LINE.test(lines[0]) && lines.slice(0, 3).filter((line) => HEADER_LINE.test(line) || /^[ \t]/.test(line)).length >= Math.min(2, lines.length)) return 'message';
-  return head.subarray(0, SNIFF_BYTES).includes(0) ? undefined : 'log';
+  const sniffed = head.subarray(0, SNIFF_BYTES);
+  return !sniffed.includes(0) || isTextBesideNuls(sniffed) ? 'log' : undefined;
+}
+
+/**
+ * Whether bytes that hold NULs are text apart from them: lines of printable ASCII. A log written when the system
+ * went down often has a block of NULs where its last lines were (the file's size was written, its data not); the lines
+ * after it, and before, are still the log. Binary files (images, executables, other compressions) have as many
+ * control and high bytes as printable ones.
+ */
+function isTextBesideNuls(bytes: Buffer): boolean {
+  let other = 0;
+  let printable = 0;
+  let lineEnds = 0;
+  for (const byte of bytes) {
+    if (byte === 0) continue;
+    if (byte === 10 || byte === 13) lineEnds++;
+    else if ((byte >= 0x20 && byte < 0x7f) || byte === 9) printable++;
+    else other++;
+  }
+  return lineEnds > 0 && printable >= 64 && other * 20 <= printable;
+}
+
+/** Compressions other than gzip, by their magic bytes: what to tell of a file that is not read. */
+const OTHER_COMPRESSIONS: readonly (readonly [string, readonly number[]])[] = [
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['lz4', [0x04, 0x22, 0x4d, 0x18]],
+  ['zip', [0x50, 0x4b, 0x03, 0x04]],
+  ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+];
+
+/** Why content that is neither a log nor a message is not read. */
+function unreadableContent(head: Buffer): string {
+  const compression = OTHER_COMPRESSIONS.find(([, magic]) => magic.every((byte, index) => head[index] === byte));
+  return compression
+    ? `${compression[0]}-compressed: only gzip is decompressed here; decompress it first (for example ${compression[0] === 'zip' || compression[0] === '7z' ? 'unzip or 7z' : `${compression[0]} -dc FILE`} | smtp-diag extract -), skipped`
+    : 'binary content (not a text log or message), skipped';
 }
 
 /** A batch of decoded lines. `continued`: the last one was cut for its length, and the next batch's first line is
@@ -433,8 +506,10 @@ export function wholeUtf8Length(bytes: Buffer): number {
 const LINE_SEPARATOR = /[\u2028\u2029]/;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
-/** Log text of UTF-8 bytes [start, end): U+2028 and U+2029 read as spaces, as linesOf reads them. */
+/** Log text of UTF-8 bytes [start, end): U+2028 and U+2029 read as spaces, as linesOf reads them, and the NULs it
+ * starts with left out (a hole that a crash left before the first line written after it). */
 export function decodeLogText(bytes: Buffer, start: number, end: number): string {
+  while (bytes[start] === 0 && start < end) start++;
   const text = bytes.toString('utf8', start, end);
   // As many characters as bytes: all ASCII, no separator (which takes three bytes); the test is skipped.
   return text.length !== end - start && LINE_SEPARATOR.test(text) ? text.replace(LINE_SEPARATORS, ' ') : text;
