@@ -201,7 +201,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
         // What the workers read ahead is left: at most RANGES_AHEAD ranges, once.
         alone = true;
         for (const worker of workers) void worker.terminate();
-        batches.fill([]);
+        for (let index = merged + 1; index < ranges.length; index++) batches[index] = [];
       }
       batches[merged] = [];
       ends[merged] = undefined;
