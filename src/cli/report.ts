@@ -1,5 +1,5 @@
 // `smtp-diag report`: the bounce report per domain, code, reason and remote host, as plain text or Markdown.
-import { allCores, extractBounces } from '../core/bounce';
+import { allCores, extractBounceStream } from '../core/bounce';
 import { BounceReport, reportMarkdown, reportText } from '../core/bounce/report';
 import { parseInputArgs } from './extract';
 import { CliCommand, EXIT } from './io';
@@ -24,7 +24,9 @@ export const reportCommand: CliCommand = {
       return EXIT.usage;
     }
     const report = new BounceReport();
-    const { summary } = await extractBounces(parsed.inputs, { followSymlinks: parsed.follow, threads: allCores(), onEvent: (event, dates) => report.add(event, dates) });
+    // The report counts the events as they come: the records, one per failed address, are not made.
+    const { summary, dispose } = await extractBounceStream(parsed.inputs, { followSymlinks: parsed.follow, threads: allCores(), onEvent: (event, dates) => report.add(event, dates) });
+    dispose();
     const model = report.model(summary);
     // reportText escapes what it prints already; terminalSafeLines is the same guard for the Markdown.
     await writePieces(io.stdout, terminalSafeLines(markdown ? reportMarkdown(model) : reportText(model)));

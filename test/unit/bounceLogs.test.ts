@@ -43,6 +43,18 @@ describe('log recognizers', () => {
     ].join('\n')), [['exchange', 'failed', 'owl@example.com', '5.1.10', 'hard']]);
   });
 
+  it('Exchange: a row of several recipients gives each its own status; one status for all when the counts differ', async () => {
+    const fields = '#Fields: date-time,server-hostname,event-id,message-id,recipient-address,recipient-status';
+    assert.deepEqual(await eventsOf([
+      fields,
+      '2024-03-03T10:00:01.000Z,EX01,FAIL,<m1@example.org>,owl@example.com;bat@example.com,550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found;550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized',
+      '2024-03-03T10:00:02.000Z,EX01,FAIL,<m2@example.org>,elk@example.com;emu@example.com,550 5.1.1 User unknown',
+    ].join('\n')), [
+      ['exchange', 'failed', 'owl@example.com', '5.1.10', 'hard'], ['exchange', 'failed', 'bat@example.com', '5.7.1', 'soft'],
+      ['exchange', 'failed', 'elk@example.com', '5.1.1', 'hard'], ['exchange', 'failed', 'emu@example.com', '5.1.1', 'hard'],
+    ]);
+  });
+
   it('generic transcript lines: a reply code opening the line names one recipient', async () => {
     assert.deepEqual(await eventsOf('<<< 550 5.1.1 <fox@example.com>... User unknown\n'), [['generic', 'failed', 'fox@example.com', '5.1.1', 'hard']]);
   });

@@ -3,6 +3,10 @@
 // (or cube) of its length, or kept whole lines: the sizes are small enough for the suite, large enough that the old
 // growth shows. `npm run bench -- patterns` runs the same shapes at 100 KB and 1 MB.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { extractBounces } from '../../src/core/bounce';
@@ -103,6 +107,10 @@ describe('hostile input: time linear in the length', function () {
   it('Postfix: a reject with "; from=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}postfix/smtpd[1]: NOQUEUE: reject: RCPT from h[192.0.2.1]: 550 5.1.1 x${repeated('; from=<', n)}`), 40_000));
   it('Postfix: a run of the expiry line\'s prefix', () => assertLinear((n) => logLine(`${SYSLOG + repeated('postfix/qmgr[1]: Q1: from=<', n)}, status=expired`), 80_000));
   it('Sendmail: "to=" followed by ", " repeated', () => assertLinear((n) => logLine(`${SYSLOG}sendmail[1]: Q1: to=${repeated(', ', n)}`), 20_000));
+  it('Sendmail: one delivery line of many recipients (the relay was looked for once per recipient)', () => assertLinear((n) => logLine(`${SYSLOG}sendmail[1]: Q1: to=${Array.from({ length: Math.ceil(n / 20) }, (_, i) => `<u${i}@example.com>`).join(',')}, delay=00:00:01, mailer=esmtp, relay=mx.example.com. [192.0.2.1], dsn=5.1.1, stat=User unknown`), 200_000));
+  it('Exchange: one row of many recipients (its CSV was built a character at a time)', () => assertLinear((n) => logLine(
+    `2026-11-27T09:14:05.123Z,ex1.example.org,FAIL,<m1@example.org>,${Array.from({ length: Math.ceil(n / 20) }, (_, i) => `u${i}@example.com`).join(';')},550 5.1.1 not found`,
+    '#Fields: date-time,server-hostname,event-id,message-id,recipient-address,recipient-status'), 400_000));
   it('OpenSMTPD: "smtpd[1]: x mta delivery evpid=1 to=<a> " repeated', () => assertLinear((n) => logLine(SYSLOG + repeated('smtpd[1]: x mta delivery evpid=1 to=<a> ', n)), 10_000));
   it('OpenSMTPD: "to=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}smtpd[1]: x mta delivery evpid=1 ${repeated('to=<', n)}`), 40_000));
   it('Courier: "from=<," repeated among the fields', () => assertLinear((n) => logLine(`courieresmtpd[1]: error,relay=x,${repeated('from=<,', n)}`), 40_000));
@@ -183,6 +191,20 @@ describe('hostile input: memory bounded by bytes', function () {
     assert.equal(records.length, 1);
     assert.ok(records[0].diagnostic.length < 10_000, `${records[0].diagnostic.length} characters kept`);
     assert.ok(records[0].diagnostic.startsWith('550 5.1.1 unknown xxx') && records[0].diagnostic.endsWith('…'));
+  });
+
+  it('the report of 150,000 distinct failed addresses makes no record: its CLI runs in a 40 MB heap', function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-report-'));
+    try {
+      const log = path.join(dir, 'maillog');
+      fs.writeFileSync(log, Array.from({ length: 150_000 }, (_, i) => `${SYSLOG}postfix/smtp[1]: Q${i}: to=<user${i}@example.com>, relay=x, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 user unknown)\n`).join(''));
+      // The records were made and kept (about 800 bytes each of heap), and this ended in "heap out of memory".
+      const result = spawnSync(process.execPath, ['--max-old-space-size=40', path.resolve(__dirname, '../../src/cli.js'), 'report', log], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr.slice(-500));
+      assert.match(result.stdout, /150,000|150000/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('100,000 distinct failed addresses: their records stay off the collected heap, about 200 bytes each', async () => {

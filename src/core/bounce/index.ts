@@ -78,6 +78,8 @@ export interface ExtractResult {
 export interface ExtractStream {
   readonly records: Iterable<BounceRecord>;
   readonly summary: ExtractSummary;
+  /** Removes what the records kept on disk, for a caller that does not take them (taking them all removes it too). */
+  readonly dispose: () => void;
 }
 
 /**
@@ -135,7 +137,7 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
   });
   Object.assign(summary, classifier.counts);
   summary.laterDelivered = taker.aggregator.laterDelivered();
-  return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary };
+  return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
 }
 
 function* keptRecords(records: Iterable<BounceRecord>, includeSoft: boolean): Generator<BounceRecord> {

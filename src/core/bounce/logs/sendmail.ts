@@ -43,13 +43,14 @@ export const sendmailRecognizer: LogRecognizer = {
         const stat = clipped(fullStat);
         const outcome = dsn ? (dsn.startsWith('2') ? 'delivered' : dsn.startsWith('4') ? 'deferred' : 'failed') : outcomeOfStat(stat);
         const events: BounceEvent[] = [];
+        // Read once for the line: per recipient, the search for the relay went through the whole list again.
+        const status = dsn ?? enhancedCodeIn(stat);
+        const reply = replyCodeIn(stat);
+        const remoteMta = relayHost(RELAY.exec(rest)?.[1]);
         for (const part of recipients[1].split(/,(?=\s*<?[^\s,]+@)/)) {
           const address = normalizeAddress(part);
           if (!address) continue;
-          events.push({
-            address, outcome, status: dsn ?? enhancedCodeIn(stat), reply: replyCodeIn(stat), diagnostic: stat,
-            remoteMta: relayHost(RELAY.exec(rest)?.[1]), date, messageId: queueId, file, line, format: 'sendmail',
-          });
+          events.push({ address, outcome, status, reply, diagnostic: stat, remoteMta, date, messageId: queueId, file, line, format: 'sendmail' });
         }
         return events;
       }
