@@ -1,6 +1,7 @@
 // Entry point of the `smtp-diag` command-line tool (bundled to dist/cli.js).
 import { setFlagsFromString } from 'node:v8';
 import { runCli } from './cli/main';
+import { escapeUnsafe } from './core/bounce/safeText';
 
 // V8 learns that objects made at a place in the code live long and then makes them in the old generation at once.
 // The engine's records taught it that while a log was read; writing them out (110 MB of JSON for 214,000 records) then
@@ -18,6 +19,6 @@ process.once('SIGTERM', () => process.exit(143));
 runCli(process.argv.slice(2), { stdout: process.stdout, get stderr() { return process.stderr; }, get stdin() { return process.stdin; } })
   .then((exitCode) => { process.exitCode = exitCode; })
   .catch((error: unknown) => {
-    process.stderr.write(`smtp-diag: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`smtp-diag: ${escapeUnsafe(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   });

@@ -1,5 +1,6 @@
 // `smtp-diag explain <code>`: the full explanation of a status code, or of both codes of a status as logs write it
 // ("550 5.1.1"), for a terminal.
+import { escapeUnsafeInJson } from '../core/bounce/safeText';
 import type { CliCommand } from './io';
 import { EXIT } from './io';
 import { explainStatus } from '../core/explain/status';
@@ -27,7 +28,7 @@ export const explainCommand: CliCommand = {
     const text = args.join(' ');
     const explanations = explainStatus(text);
     if (explanations.length === 0) {
-      const shown = JSON.stringify(text.slice(0, 40));
+      const shown = escapeUnsafeInJson(JSON.stringify(text.slice(0, 40)));
       io.stderr.write(`smtp-diag explain: ${shown} is not a status code. Give an enhanced code like 5.3.2 (class 2, 4 or 5), a reply code like 550, or both as a log writes them: 550 5.1.1.\n${USAGE}\n`);
       return EXIT.usage;
     }

@@ -1,4 +1,5 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { allCores, BounceInput, extractBounceStream, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
@@ -64,7 +65,7 @@ export const extractCommand: CliCommand = {
   async run(args, io) {
     const parsed = parseInputArgs(args, io, true);
     if (typeof parsed === 'string') {
-      io.stderr.write(`smtp-diag extract: ${parsed}\n${USAGE}\n`);
+      io.stderr.write(`smtp-diag extract: ${escapeUnsafe(parsed)}\n${USAGE}\n`);
       return EXIT.usage;
     }
     const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year, threads: allCores() };

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each command's module is loaded only when it runs */
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand, CliIo } from './io';
@@ -99,7 +100,7 @@ async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    io.stderr.write(`smtp-diag: unknown command "${name}". Run "smtp-diag --help" for the list.\n`);
+    io.stderr.write(`smtp-diag: unknown command "${escapeUnsafe(name)}". Run "smtp-diag --help" for the list.\n`);
     return EXIT.usage;
   }
   return command.load().run(rest, io);

@@ -1,4 +1,5 @@
 // `smtp-diag mx`: MX records of one or more domains, as text or JSON.
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { parseArgs } from 'node:util';
 import { CliCommand, CliIo, EXIT } from './io';
 import {
@@ -12,7 +13,7 @@ Looks up the MX records of each domain (an address stands for its domain), resol
 ${MAX_RESOLVED_MX_HOSTS} most preferred) to their IPv4/IPv6 addresses and reports null MX, implicit MX and misconfigurations.
   --server       DNS server to ask: ip, ip:port or [ipv6]:port; repeat for several (default: the system's)
   --timeout      longest time per domain in ms, retries included (default ${DEFAULT_DNS_OPTIONS.timeoutMs})
-  --tries        attempts per DNS query (default ${DEFAULT_DNS_OPTIONS.tries})
+  --tries        attempts per DNS query, 1-10 (default ${DEFAULT_DNS_OPTIONS.tries})
   --concurrency  most DNS queries (and, for probe, connections) in flight at once, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
   --json         print a JSON array of results
 Exit code: 0 when every domain was answered, 1 when a lookup failed (NXDOMAIN, timeout, ...), 2 on bad usage.`;
@@ -41,6 +42,14 @@ export function timeoutFlag(text: string | undefined, name: string, fallback: nu
   return Number(text);
 }
 
+/** `--tries`: 1 to MAX_TRIES, as the setting smtpDiagnostics.dns.tries allows. */
+function triesFlag(text: string | undefined): number {
+  const tries = positiveInteger(text, 'tries', DEFAULT_DNS_OPTIONS.tries);
+  if (tries > MAX_TRIES) throw new Error(`--tries must be 1-${MAX_TRIES}, not "${text}"`);
+  return tries;
+}
+const MAX_TRIES = 10;
+
 /** DNS options from `--server`, `--timeout` and `--tries`; throws with a usage message on bad values. */
 export function dnsOptionsFromFlags(values: { server?: string[]; timeout?: string; tries?: string }): DnsOptions {
   const servers = parseDnsServers(values.server ?? []);
@@ -48,7 +57,7 @@ export function dnsOptionsFromFlags(values: { server?: string[]; timeout?: strin
   return {
     servers: servers.servers,
     timeoutMs: timeoutFlag(values.timeout, 'timeout', DEFAULT_DNS_OPTIONS.timeoutMs),
-    tries: positiveInteger(values.tries, 'tries', DEFAULT_DNS_OPTIONS.tries),
+    tries: triesFlag(values.tries),
   };
 }
 
@@ -86,7 +95,7 @@ export const mxCommand: CliCommand = {
       dns = dnsOptionsFromFlags(parsed.values);
       concurrency = concurrencyFromFlags(parsed.values);
     } catch (error) {
-      io.stderr.write(`smtp-diag mx: ${(error as Error).message}\n${USAGE}\n`);
+      io.stderr.write(`smtp-diag mx: ${escapeUnsafe((error as Error).message)}\n${USAGE}\n`);
       return EXIT.usage;
     }
     if (parsed.positionals.length === 0) {

@@ -1,4 +1,5 @@
 // `smtp-diag probe`: connects to each MX host of a domain, reads the greeting, EHLO, STARTTLS, QUIT.
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { parseArgs } from 'node:util';
 import { CliCommand, CliIo, EXIT } from './io';
 import { concurrencyFromFlags, DNS_FLAGS, dnsOptionsFromFlags, mxText, timeoutFlag } from './mx';
@@ -34,7 +35,7 @@ export const probeCommand: CliCommand = {
       probe = probeOptionsFromFlags(parsed.values);
       concurrency = concurrencyFromFlags(parsed.values);
     } catch (error) {
-      io.stderr.write(`smtp-diag probe: ${(error as Error).message}\n${USAGE}\n`);
+      io.stderr.write(`smtp-diag probe: ${escapeUnsafe((error as Error).message)}\n${USAGE}\n`);
       return EXIT.usage;
     }
     if (parsed.positionals.length !== 1) {

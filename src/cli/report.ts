@@ -1,4 +1,5 @@
 // `smtp-diag report`: the bounce report per domain, code, reason and remote host, as plain text or Markdown.
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { allCores, extractBounceStream } from '../core/bounce';
 import { BounceReport, reportMarkdown, reportText } from '../core/bounce/report';
 import { parseInputArgs } from './extract';
@@ -20,7 +21,7 @@ export const reportCommand: CliCommand = {
     const markdown = args.includes('--markdown');
     const parsed = parseInputArgs(args.filter((arg) => arg !== '--markdown'), io, false);
     if (typeof parsed === 'string') {
-      io.stderr.write(`smtp-diag report: ${parsed}\n${USAGE}\n`);
+      io.stderr.write(`smtp-diag report: ${escapeUnsafe(parsed)}\n${USAGE}\n`);
       return EXIT.usage;
     }
     const report = new BounceReport();

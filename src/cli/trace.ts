@@ -52,7 +52,7 @@ export const traceCommand: CliCommand = {
   async run(args, io) {
     const parsed = parseArgs(args, io);
     if (typeof parsed === 'string') {
-      io.stderr.write(`smtp-diag trace: ${parsed}\n${USAGE}\n`);
+      io.stderr.write(`smtp-diag trace: ${escapeUnsafe(parsed)}\n${USAGE}\n`);
       return EXIT.usage;
     }
     // The CLI waits for nothing else while it reads: blocking reads of small blocks are the fastest (trace.ts).

@@ -65,7 +65,20 @@ describe('log recognizers', () => {
       'Mar  8 10:00:01 mx postfix/qmgr[2]: AB12: from=<news@example.org>, status=expired, returned to sender',
     ].join('\n')), [
       ['postfix', 'deferred', 'eel@example.com', '4.4.1', 'soft'],
-      ['postfix', 'failed', 'eel@example.com', '5.4.1', 'soft'],
+      ['postfix', 'failed', 'eel@example.com', '4.4.1', 'soft'],
+    ]);
+  });
+
+  it('Postfix: an expired recipient keeps the class-4 status its server gave, as Exim\'s does: words that are hard under 5xx stay soft', async () => {
+    // "Recipient address rejected: Access denied" is Exchange Online's answer for an unknown recipient under 550; under
+    // 451 the server called it temporary. The status was made 5.0.0 at the expiry, and the record was hard.
+    const events: ClassifiedEvent[] = [];
+    await extractBounces([{ name: 'maillog', text: [
+      'Nov 27 09:14:05 mail postfix/smtp[2107]: 3F2A11C0B7: to=<carl@example.net>, relay=mx[192.0.2.1]:25, delay=1, dsn=4.0.0, status=deferred (host mx[192.0.2.1] said: 451 <carl@example.net>: Recipient address rejected: Access denied (in reply to RCPT TO command))',
+      'Nov 30 09:14:05 mail postfix/qmgr[1022]: 3F2A11C0B7: from=<newsletter@example.org>, status=expired, returned to sender',
+    ].join('\n') }], { onEvent: (event) => events.push(event) });
+    assert.deepEqual(events.map((event) => [event.outcome, event.status, event.reply, event.type, event.rule]), [
+      ['deferred', '4.0.0', '451', 'soft', 'retrying'], ['failed', '4.0.0', '451', 'soft', 'temporary-code'],
     ]);
   });
 

@@ -159,6 +159,18 @@ describe('hostile input and output', () => {
       assert.ok(result.stderr.includes('evil\\x0asmtp-diag extract: forged\\x1b[31m.log: binary content'), result.stderr);
     });
 
+    it('echoes no argument raw in a usage error: unknown commands, options, formats, years, codes', async () => {
+      const evil = '\x1b]0;pwn\x07\x1b[31mX\u202e\u0085';
+      const calls = [[evil], ['extract', `--${evil}`], ['extract', '--format', evil, 'x'], ['extract', '--year', evil, 'x'], ['report', `--${evil}`],
+        ['trace', `--${evil}`], ['mx', `--${evil}`], ['probe', `--${evil}`], ['explain', evil]];
+      for (const args of calls) {
+        const result = await runCliCaptured(args);
+        assert.equal(result.code, 2, args.join(' '));
+        assert.doesNotMatch(result.stderr.replace(/\n/g, ''), RAW_UNSAFE, args.join(' '));
+        assert.match(result.stderr, /\\x1b|\\u001b/, args.join(' '));
+      }
+    });
+
     it('the report, text or Markdown, carries no raw bidi, C1 or separator character from a diagnostic', async () => {
       const log = `${bounceLine('alice@example.com', '550 5.1.1 User\u202e unknown\u2028 \u009b2J')}\n`;
       const text = await runCliCaptured(['report'], log);

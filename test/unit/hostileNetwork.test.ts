@@ -168,6 +168,18 @@ describe('DNS servers that do not answer', () => {
     assert.ok(Date.now() - started < 2000, 'a closed port is known at once, no need to wait for the timeout');
   });
 
+  it('stops asking once no server is worth asking again, however many tries were allowed', async () => {
+    const address = await closedDnsServer();
+    const started = Date.now();
+    // A billion rounds of skipping the refused server took 39 s.
+    const result = await lookupMx(TEST_DOMAINS.multi, { servers: [address], timeoutMs: 300, tries: 1_000_000_000 });
+    assert.equal(result.error?.code, 'NO_ANSWER');
+    assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
+    const usage = await runCliCaptured(['mx', '--server', address, '--tries', '1000000000', 'multi.test']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--tries must be 1-10, not "1000000000"/);
+  });
+
   it('says "no answer from" the server, with the time waited, when it stays silent', async () => {
     const silent = await startSilentDnsServer();
     try {

@@ -209,13 +209,19 @@ async function scan(
   let line = 0;
   let continued = false;
   const flush = async () => {
-    if (current.length === 0 || current.every((text) => text.trim() === '')) return;
+    const blank = current.every((text) => text.trim() === '');
+    if (blank) {
+      // Forgotten too: kept, the blank lines of empty messages were looked at again at every "From " line.
+      current = [];
+      size = 0;
+      return;
+    }
     summary.messages++;
     if (size > MAX_MESSAGE_BYTES) problem(`${name}:${start}`, `message over ${MAX_MESSAGE_BYTES >> 20} MB: only its first ${MAX_MESSAGE_BYTES >> 20} MB were read (the report parts come first)`);
     try {
       take((await parseBounceMessage(Buffer.from(current.join('\n'), 'latin1'), name, start)).events);
     } catch (error) {
-      problem(`${name}:${start}`, `unreadable message: ${(error as Error).message}`);
+      problem(`${name}:${start}`, `unreadable message: ${(error as Error).message}`, true);
     }
     current = [];
     size = 0;

@@ -153,7 +153,12 @@ export async function queryDns(name: string, type: number, plan: QueryPlan): Pro
   const query = { udp: encodeQuery(expected.id, name, type), tcp: encodeTcpQuery(expected.id, name, type) };
   const failures = new Map<DnsEndpoint, Failure>();
   let errorAnswer: DnsResponse | undefined;
-  for (let round = 0; round < plan.tries; round += 1) {
+  // A round ends the lookup early once every server failed in a way that stays (a huge --tries spun for 39 s).
+  const worthAsking = (server: DnsEndpoint) => {
+    const kind = failures.get(server)?.kind;
+    return kind === undefined || kind === 'timeout';
+  };
+  for (let round = 0; round < plan.tries && plan.servers.some(worthAsking); round += 1) {
     for (const server of plan.servers) {
       // Only silence is worth asking again: a closed port or a truncating server stays so within one lookup.
       const earlier = failures.get(server);

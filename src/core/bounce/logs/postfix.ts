@@ -98,9 +98,11 @@ export const postfixRecognizer: LogRecognizer = {
       if (pattern === EXPIRED) {
         const pending = deferred.get(match[1])?.events.values() ?? [];
         deferred.delete(match[1]);
+        // The status stays the last deferral's, as Postfix's own notice of the expiry gives it: the server called the
+        // failure temporary, and the decision table keeps such a failure soft unless its words prove otherwise.
         return [...pending].map((event) => ({
           ...event, outcome: 'failed' as const, diagnostic: `expired in queue; last error: ${event.diagnostic}`,
-          status: event.status?.replace(/^4/, '5'), date: syslogDate(text), file: source.file, line: source.line,
+          date: syslogDate(text), file: source.file, line: source.line,
         }));
       }
       if (pattern === REMOVED) {
