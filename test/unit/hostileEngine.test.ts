@@ -15,7 +15,7 @@ import { clipAddressFields, MAX_ADDRESS_FIELD_BYTES } from '../../src/core/bounc
 import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
 import { classify, createClassifier } from '../../src/core/bounce/classify';
 import { createLogParser } from '../../src/core/bounce/logs';
-import { parseBounceMessage } from '../../src/core/bounce/message';
+import { MAX_EXPLANATION_CHARS, parseBounceMessage } from '../../src/core/bounce/message';
 import { BounceReport } from '../../src/core/bounce/report';
 import type { BounceEvent } from '../../src/core/bounce/types';
 import { linesHolding } from '../../src/core/trace/grep';
@@ -270,7 +270,35 @@ describe('hostile input: clear reasons', function () {
   it('a message of 100,000 MIME parts is reported as having too many parts', async () => {
     const parts = `${'--B\nContent-Type: text/plain\n\nx\n'.repeat(100_000)}--B--\n`;
     const { summary } = await extractBounces([{ name: 'parts.eml', text: message(parts, 'multipart/mixed; boundary="B"').toString('latin1') }]);
-    assert.equal(summary.problems.length, 1);
-    assert.match(summary.problems[0].problem, /too many MIME parts/);
+    // 3 MB: the first 2 MB are read (said first), and hold too many parts still.
+    assert.equal(summary.problems.length, 2);
+    assert.match(summary.problems[0].problem, /only its first 2 MB were read/);
+    assert.match(summary.problems[1].problem, /too many MIME parts/);
+  });
+});
+
+describe('hostile input: big bounce messages', function () {
+  this.timeout(120_000);
+
+  it('a text body is read for recipients up to MAX_EXPLANATION_CHARS (8 MB read whole held 150 MB)', async () => {
+    const filler = repeated('<early@example.com>: 550 5.1.1 user unknown\n', MAX_EXPLANATION_CHARS + 1000);
+    const { events } = await parseBounceMessage(message(`${filler}<late@example.com>: 550 5.1.1 user unknown\n`), 'big.eml');
+    assert.deepEqual([...new Set(events.map((event) => event.address))], ['early@example.com']);
+  });
+
+  it('the quoted original\'s headers are still found after a long explanation', async () => {
+    const body = `${repeated('The mail system could not deliver it.\n', MAX_EXPLANATION_CHARS + 1000)}\n--- Below this line is a copy of the message.\n\nTo: only@example.com\nFrom: sender@example.org\n\n${'x\n'.repeat(100_000)}`;
+    const { events } = await parseBounceMessage(message(body), 'big.eml');
+    assert.deepEqual(events.map((event) => event.address), ['only@example.com']);
+  });
+
+  it('an mbox message over the size read does not swallow the messages after it', async () => {
+    const big = message(repeated('<a@example.com>: 550 5.1.1 user unknown\n', 9 << 20)).toString('latin1');
+    const small = message('<b@example.com>: 550 5.1.1 user unknown\n').toString('latin1');
+    const mbox = `From MAILER-DAEMON Thu Nov 27 09:14:05 2026\n${big}\nFrom MAILER-DAEMON Thu Nov 27 09:14:06 2026\n${small}\n`;
+    const { records, summary } = await extractBounces([{ name: 'big.mbox', text: mbox }]);
+    assert.equal(summary.messages, 2);
+    assert.deepEqual(records.map((record) => record.address), ['a@example.com', 'b@example.com']);
+    assert.match(summary.problems[0].problem, /only its first 2 MB were read/);
   });
 });

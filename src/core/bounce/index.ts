@@ -84,10 +84,11 @@ export interface ExtractStream {
 
 /**
  * Of a bigger message only this much is parsed: the report and the explaining text come first, the returned
- * original (where the size is) last. postal-mime needs about 25 times a message's size in memory, so this keeps a
- * message's parse within the engine's 256 MB.
+ * original (where the size is) last. postal-mime needs about 25 times a message's size in memory: at 8 MB a message
+ * took the process to 200 MB, and an mbox of them to 330 MB (one message's garbage not yet collected while the next
+ * is read); at 2 MB, 125 and 215 MB.
  */
-const MAX_MESSAGE_BYTES = 8 << 20;
+const MAX_MESSAGE_BYTES = 2 << 20;
 
 /** Where the year of an input's syslog stamps comes from: the caller, else when the input was last written, else now. */
 function yearSourceOf(input: OpenedInput, options: ExtractOptions): YearSource {
@@ -204,27 +205,30 @@ async function scan(
   }
   // Messages: lines are kept as latin1 so the bytes given to the MIME parser are the original bytes.
   let current: string[] = [];
+  // Whether a "From " line here opens the next message of an mbox: at the start, after one, after a blank line. Not
+  // read from `current`, which holds no line past MAX_MESSAGE_BYTES (a big message swallowed those after it).
+  let opens = true;
   let size = 0;
   let start = 1;
   let line = 0;
   let continued = false;
   const flush = async () => {
     const blank = current.every((text) => text.trim() === '');
-    if (blank) {
-      // Forgotten too: kept, the blank lines of empty messages were looked at again at every "From " line.
-      current = [];
-      size = 0;
-      return;
-    }
+    const bytes = blank ? undefined : Buffer.from(current.join('\n'), 'latin1');
+    const over = size > MAX_MESSAGE_BYTES;
+    // Let go of the lines before the parse: they were as big as the message again, an object per line. A blank
+    // message's too: kept, they were looked at again at every "From " line (time in the square of their number).
+    current = [];
+    opens = true;
+    size = 0;
+    if (!bytes) return;
     summary.messages++;
-    if (size > MAX_MESSAGE_BYTES) problem(`${name}:${start}`, `message over ${MAX_MESSAGE_BYTES >> 20} MB: only its first ${MAX_MESSAGE_BYTES >> 20} MB were read (the report parts come first)`);
+    if (over) problem(`${name}:${start}`, `message over ${MAX_MESSAGE_BYTES >> 20} MB: only its first ${MAX_MESSAGE_BYTES >> 20} MB were read (the report parts come first)`);
     try {
-      take((await parseBounceMessage(Buffer.from(current.join('\n'), 'latin1'), name, start)).events);
+      take((await parseBounceMessage(bytes, name, start)).events);
     } catch (error) {
       problem(`${name}:${start}`, `unreadable message: ${(error as Error).message}`, true);
     }
-    current = [];
-    size = 0;
   };
   for await (const batch of linesOf(countBytes(), 'latin1', signal)) {
     for (let index = 0; index < batch.lines.length; index++) {
@@ -236,12 +240,13 @@ async function scan(
         continue;
       }
       line++;
-      if (kind === 'mbox' && text.startsWith('From ') && (current.length === 0 || current[current.length - 1] === '')) {
+      if (kind === 'mbox' && text.startsWith('From ') && opens) {
         await flush();
         start = line + 1;
         continue;
       }
       if (size <= MAX_MESSAGE_BYTES) current.push(text);
+      opens = text === '';
       size += text.length + 1;
     }
     continued = batch.continued;

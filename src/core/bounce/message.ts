@@ -40,10 +40,19 @@ const DELIMITER_LINE = /^--(.*)$/gm;
 function firstHeaderBlock(text: string): Map<string, string> {
   const start = text.search(/^[\w-]+:[ \t]/m);
   if (start < 0) return new Map();
-  const lines = text.slice(start).split(/\r?\n/);
-  // The block ends at a blank line, or at a line that is neither a field nor a field's continuation.
-  const end = lines.findIndex((line) => line.trim() === '' || (!/^[ \t]/.test(line) && line.indexOf(':') <= 0));
-  return fieldsOf(end < 0 ? lines : lines.slice(0, end));
+  // Read line by line to the block's end: the rest (a whole returned message) is not split into lines.
+  const lines: string[] = [];
+  for (let from = start; ; ) {
+    const newline = text.indexOf('\n', from);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(from, text.charCodeAt(end - 1) === 13 && end > from ? end - 1 : end);
+    // The block ends at a blank line, or at a line that is neither a field nor a field's continuation.
+    if (line.trim() === '' || (!/^[ \t]/.test(line) && line.indexOf(':') <= 0)) break;
+    lines.push(line);
+    if (newline < 0) break;
+    from = newline + 1;
+  }
+  return fieldsOf(lines);
 }
 
 /** The addresses of some fields of a header block. */
@@ -123,10 +132,24 @@ function htmlToText(html: string): string {
     .replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&nbsp;|&#160;/g, ' ').replace(/&quot;/g, '"');
 }
 
-/** The explaining part of a body: up to the quoted original message. */
-function explanation(text: string): string {
-  const cut = COPY_MARKER.exec(text);
-  return cut ? text.slice(0, cut.index) : text;
+/** Where a body's quoted original message starts (its length when it quotes none). */
+function copyStart(text: string): number {
+  return COPY_MARKER.exec(text)?.index ?? text.length;
+}
+
+/**
+ * Characters of a body's explaining text that are read for recipients and wording. A bounce explains itself in a few
+ * KB (the corpus's messages have at most 74 KB); 8 MB of text read whole held some 150 MB at once (an object per line
+ * and per address, the text squeezed and lower-cased), and the heap grew to twice that before it was collected.
+ */
+export const MAX_EXPLANATION_CHARS = 1 << 20;
+
+/** The explaining part of a body (up to `end`, the quoted original), its first MAX_EXPLANATION_CHARS characters
+ * cut at a line's end: a line cut short could name another address. */
+function explanation(text: string, end: number): string {
+  if (end <= MAX_EXPLANATION_CHARS) return text.slice(0, end);
+  const lineEnd = text.lastIndexOf('\n', MAX_EXPLANATION_CHARS);
+  return text.slice(0, lineEnd > 0 ? lineEnd : MAX_EXPLANATION_CHARS);
 }
 
 /** The body of a raw message (after the first blank line). */
@@ -154,13 +177,14 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
     if (start >= 0) dsnTexts.push(rawBody.slice(start));
   }
   const fullText = (decoded?.text ?? email.text ?? '') || htmlToText(decoded?.html ?? email.html ?? '') || rawBody;
-  const bodyText = explanation(fullText);
+  const copyAt = copyStart(fullText);
+  const bodyText = explanation(fullText, copyAt);
   const originalHeaders = email.attachments.filter((part) => ORIGINAL_HEADER_TYPES.has(part.mimeType)).map((part) => decode(headerBlockOf(part.content))).join('\n');
   const messageId = MESSAGE_ID.exec(originalHeaders)?.[1];
   const date = email.date;
   const from = email.from?.address ?? '';
   // The returned original's headers: an attached copy, else the copy after the explaining text.
-  const original = firstHeaderBlock(originalHeaders || fullText.slice(bodyText.length));
+  const original = firstHeaderBlock(originalHeaders || fullText.slice(copyAt));
   // The bounce's own parties and the returned original's sender are failed recipients only where a field that
   // names failed recipients says so (Final-Recipient, X-Failed-Recipients: mail to oneself), never in running text.
   const senders = new Set(
