@@ -93,6 +93,17 @@ describe('bounce extraction engine', () => {
     assert.deepEqual(records.map((record) => [record.type, record.reason]), [['soft', 'mailbox-disabled']]);
   });
 
+  it('takes no address from a quoted original after the usual words that introduce it', async () => {
+    const markers = ['Original message:', 'Message text follows:', '---------- Forwarded message ----------', 'Your message reads (in part):', 'Below is the original message:', 'The text of your message was:'];
+    for (const marker of markers) {
+      const text = ['From: MAILER-DAEMON@mx.example.org', 'To: sender@example.org', 'Subject: Undelivered Mail Returned to Sender', '',
+        'Your message could not be delivered.', '', '<gone@example.com>: host mx.example.com said: 550 5.1.1 user unknown', '',
+        marker, '', 'Hello Bob, questions? Write to', '', '    sales@example.org', '', 'Regards'].join('\n');
+      const { records } = await extractBounces([{ name: 'quoted.eml', text }], { includeSoft: true });
+      assert.deepEqual(records.map((record) => record.address), ['gone@example.com'], marker);
+    }
+  });
+
   it('keeps inbound NOQUEUE rejects out of the suppression list but reports them', async () => {
     const seen: string[] = [];
     const { records, summary } = await extractBounces([{ name: 'log', text: `${NOQUEUE}\n${POSTFIX_BOUNCE}\n` }], { onEvent: (event) => seen.push(event.outcome) });
