@@ -2,8 +2,9 @@
 // to the IDs a content filter or a relay gave them, after a summary of each message.
 import { escapeUnsafe, escapeUnsafeInJson } from '../core/bounce/safeText';
 import type { BounceInput } from '../core/bounce';
+import { MAX_OMITTED_COUNTED, MAX_TRACED_MESSAGES } from '../core/trace';
 import { summaryLines, traceJson } from '../core/trace/format';
-import { traceMessages } from '../core/trace/trace';
+import { traceMessages, type TraceResult } from '../core/trace/trace';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -46,6 +47,13 @@ function parseArgs(args: readonly string[], io: CliIo): { query: string; inputs:
   return { query, inputs, format, follow };
 }
 
+/** The summary, then each line after its file and line number: made as it is written, not all at once. */
+function* textOutput(result: TraceResult): Generator<string> {
+  for (const line of summaryLines(result.messages)) yield `${escapeUnsafe(line)}\n`;
+  yield '\n';
+  for (const line of result.lines) yield `${escapeUnsafe(`${line.file}:${line.line}: ${line.text ?? ''}`)}\n`;
+}
+
 export const traceCommand: CliCommand = {
   name: 'trace',
   usage: USAGE,
@@ -59,12 +67,13 @@ export const traceCommand: CliCommand = {
     const result = await traceMessages(parsed.query, parsed.inputs, { followSymlinks: parsed.follow, blockingReads: true });
     if (parsed.format === 'json') {
       await writePieces(io.stdout, [`${escapeUnsafeInJson(JSON.stringify(traceJson(result), null, 2))}\n`]);
-    } else if (result.messages.length) {
-      const lines = result.lines.map((line) => `${escapeUnsafe(`${line.file}:${line.line}: ${line.text ?? ''}`)}\n`);
-      await writePieces(io.stdout, [...summaryLines(result.messages).map((line) => `${escapeUnsafe(line)}\n`), '\n', ...lines]);
-    }
+    } else if (result.messages.length) await writePieces(io.stdout, textOutput(result));
     writeProblems(io.stderr, 'trace', result.problems);
-    if (result.omittedLines) io.stderr.write(`smtp-diag trace: ${result.omittedLines} more lines of these messages were not kept (at most 10,000 lines and 1 MB of text a message)\n`);
+    if (result.omittedMessages) {
+      const more = result.omittedMessages >= MAX_OMITTED_COUNTED ? `at least ${MAX_OMITTED_COUNTED.toLocaleString('en-US')}` : String(result.omittedMessages);
+      io.stderr.write(`smtp-diag trace: ${more} more messages match and were left out (the first ${MAX_TRACED_MESSAGES.toLocaleString('en-US')} are traced)\n`);
+    }
+    if (result.omittedLines) io.stderr.write(`smtp-diag trace: ${result.omittedLines} more lines of these messages were not kept (at most 10,000 lines and 1 MB of text a message, 100,000 lines and 16 MB in all)\n`);
     if (!result.complete) io.stderr.write('smtp-diag trace: the chain of hand-offs is longer than was followed; the last IDs were not searched for\n');
     if (!result.messages.length) io.stderr.write(`smtp-diag trace: no message matches "${escapeUnsafe(parsed.query)}"\n`);
     return result.messages.length && !result.problems.some((problem) => problem.unreadable) ? EXIT.ok : EXIT.inputError;

@@ -10,7 +10,8 @@ import { fileBlocks, linesOf } from '../../src/core/bounce/input';
 import { linesHolding } from '../../src/core/trace/grep';
 import { BlockSearch } from '../../src/core/trace/byteSearch';
 import { execFileSync } from 'node:child_process';
-import { MAX_TEXT_PER_MESSAGE, MessageIndex, parseTraceLine } from '../../src/core/trace';
+import { MAX_LINES_KEPT, MAX_OMITTED_COUNTED, MAX_TEXT_PER_MESSAGE, MAX_TRACED_MESSAGES, MessageIndex, parseTraceLine } from '../../src/core/trace';
+import { MAX_PENDING, PendingMap } from '../../src/core/bounce/logs/recognizer';
 import { traceCard } from '../../src/core/trace/format';
 import { buildDocumentIndex, messageAt } from '../../src/core/trace/editor';
 import { traceMessages } from '../../src/core/trace/trace';
@@ -415,5 +416,97 @@ describe('message trace: bounded memory', () => {
     // Every deferral is still counted, and its diagnostic kept short.
     assert.equal(message.recipients.get('a@b.example')?.deferrals, 6);
     assert.ok(message.recipients.get('a@b.example')!.diagnostic.length <= 1025);
+  });
+});
+
+describe('message trace: an address in more messages than a trace follows', () => {
+  /** `count` messages of one line each, every one a deferral to the same address (as a red-team run made them). */
+  const deferrals = (count: number, first = 0) => Array.from({ length: count }, (_, n) => `Nov 27 09:14:05 mail postfix/smtp[2107]: ${(first + n).toString(16).toUpperCase().padStart(10, '0')}: to=<user@example.com>, relay=x, delay=1, dsn=4.2.2, status=deferred (452 4.2.2 full)`);
+
+  it('keeps the first MAX_TRACED_MESSAGES messages, counts those it left out, and says so in the JSON', async () => {
+    const more = 1500;
+    const text = deferrals(MAX_TRACED_MESSAGES + more).join('\n');
+    const result = await traceMessages('user@example.com', [{ name: 'log', text }]);
+    assert.equal(result.messages.length, MAX_TRACED_MESSAGES);
+    assert.deepEqual([result.lines[0].line, result.lines[result.lines.length - 1].line], [1, MAX_TRACED_MESSAGES]);
+    assert.equal(result.omittedMessages, more);
+    assert.ok(result.complete);
+    const json = JSON.parse((await runCliCaptured(['trace', '--format', 'json', 'user@example.com', '-'], text)).stdout);
+    assert.deepEqual([json.messages.length, json.omittedMessages, json.omittedMessagesAtLeast, json.omittedLines], [MAX_TRACED_MESSAGES, more, false, 0]);
+    const { stderr } = await runCliCaptured(['trace', 'user@example.com', '-'], text);
+    assert.match(stderr, new RegExp(`${more} more messages match and were left out \\(the first 10,000 are traced\\)`));
+  });
+
+  it('holds no more messages in a trace\'s index than it follows, however many lines name the address', () => {
+    const index = new MessageIndex({ keepText: () => true, focus: { ids: new Set(), query: 'user@example.com' } });
+    index.startInput('log');
+    const lines = deferrals(3 * MAX_TRACED_MESSAGES);
+    lines.forEach((text, at) => index.add(text, at + 1));
+    assert.equal(index.size, MAX_TRACED_MESSAGES);
+    // Counted one by one up to a bound; past it, "at least".
+    assert.equal(index.omittedMessages, Math.min(2 * MAX_TRACED_MESSAGES, MAX_OMITTED_COUNTED));
+    // A line of another address, or of a message of another ID that names none, is no message of the trace.
+    index.add('Nov 27 09:14:06 mail postfix/smtp[2107]: ABCDEF0123: to=<other@example.com>, relay=x, delay=1, dsn=2.0.0, status=sent (250 ok)', lines.length + 1);
+    assert.equal(index.message('ABCDEF0123'), undefined);
+  });
+
+  it('keeps at most MAX_LINES_KEPT lines in all, and counts the others as the lines of their messages', () => {
+    const index = new MessageIndex({ keepText: () => true, focus: { ids: new Set(), query: 'user@example.com' } });
+    index.startInput('log');
+    // 20 messages of 6,000 lines each: each message is within its own bound, together they are not.
+    const ids = Array.from({ length: 20 }, (_, n) => (0xA0000 + n).toString(16).toUpperCase().padStart(10, '0'));
+    let line = 0;
+    for (let round = 0; round < 6000; round++) {
+      for (const id of ids) index.add(`Nov 27 09:14:05 mail postfix/smtp[2107]: ${id}: to=<user@example.com>, relay=x, delay=1, dsn=4.2.2, status=deferred (452 4.2.2 full)`, ++line);
+    }
+    const messages = index.resolve('user@example.com');
+    assert.equal(messages.length, 20);
+    assert.equal(messages.reduce((sum, message) => sum + message.lines.length, 0), MAX_LINES_KEPT);
+    assert.equal(messages.reduce((sum, message) => sum + message.lines.length + message.omittedLines, 0), line);
+    // Every deferral is still counted.
+    assert.ok(messages.every((message) => message.recipients.get('user@example.com')?.deferrals === 6000));
+  });
+
+  it('takes time in proportion to the lines: 4 times the messages past the bound take about 4 times as long', async () => {
+    const time = async (count: number) => {
+      const text = deferrals(count).join('\n');
+      const started = performance.now();
+      await traceMessages('user@example.com', [{ name: 'log', text }]);
+      return performance.now() - started;
+    };
+    await time(MAX_TRACED_MESSAGES);
+    // A busy machine can slow one measurement many times over: the best of three tries counts.
+    const tries: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const once = await time(30_000);
+      const four = await time(120_000);
+      if (four < 5 * once) return;
+      tries.push(`30,000 lines: ${once.toFixed(0)} ms, 120,000: ${four.toFixed(0)} ms`);
+    }
+    assert.fail(tries.join('; '));
+  });
+
+  it('forgets the oldest state of the bounce parser in constant time once it is full', () => {
+    /** The time of filling a map, and of twice as many keys after it (each forgets the oldest). */
+    const times = () => {
+      const map = new PendingMap<number>(0);
+      const timed = (from: number, to: number) => {
+        const started = performance.now();
+        for (let n = from; n < to; n++) map.set(`Q${n}`, n, 0);
+        return performance.now() - started;
+      };
+      const filling = timed(0, MAX_PENDING);
+      const past = timed(MAX_PENDING, 3 * MAX_PENDING);
+      assert.equal(map.size, MAX_PENDING);
+      return { filling, past };
+    };
+    times();
+    const tries: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { filling, past } = times();
+      if (past < 10 * filling) return;
+      tries.push(`${MAX_PENDING} keys: ${filling.toFixed(0)} ms, ${2 * MAX_PENDING} more: ${past.toFixed(0)} ms`);
+    }
+    assert.fail(tries.join('; '));
   });
 });

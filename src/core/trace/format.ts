@@ -2,7 +2,7 @@
 // the hover card) and the JSON the CLI prints. Text from the log is data: the CLI escapes what acts on a terminal,
 // the card escapes Markdown (src/core/markdown.ts).
 import { escapeMarkdown } from '../markdown';
-import type { MessageTrace, RecipientOutcome, TracedLine } from './index';
+import { MAX_OMITTED_COUNTED, type MessageTrace, type RecipientOutcome, type TracedLine } from './index';
 import type { TraceResult } from './trace';
 
 const MTA_NAMES = { postfix: 'Postfix', exim: 'Exim', sendmail: 'Sendmail' } as const;
@@ -65,11 +65,15 @@ export function summaryLines(messages: readonly MessageTrace[]): string[] {
   return out;
 }
 
-/** The CLI's JSON: the messages with their recipients and lines. */
+/** The CLI's JSON: the messages with their recipients and lines, and what was left out past the bounds. */
 export function traceJson(result: TraceResult): unknown {
   return {
     query: result.query,
     complete: result.complete,
+    omittedMessages: result.omittedMessages,
+    // The count stopped there: at least that many were left out.
+    omittedMessagesAtLeast: result.omittedMessages >= MAX_OMITTED_COUNTED,
+    omittedLines: result.omittedLines,
     messages: result.messages.map((message) => ({
       id: message.id, mta: message.mta, sender: message.sender ?? null, size: message.size ?? null, client: message.client ?? null,
       messageId: message.messageId ?? null, entry: message.entry ? { file: message.entry.file, line: message.entry.line } : null,

@@ -4,7 +4,9 @@
 // message under a new ID ("queued as NEWID", Exim's "id=NEWID"), and a shared Message-ID.
 //
 // Recipients' outcomes are the bounce recognizers' events and their verdicts the decision table's (createClassifier),
-// never read again here. What is kept is bounded: lines and text per message, recipients per message, messages in all.
+// never read again here. What is kept is bounded: lines and text per message, recipients and hand-offs per message,
+// messages in all; a trace's index (focused on its query) keeps only the messages linked to it, and bounded lines and
+// text in all.
 import { DEFAULT_POLICY } from '../knowledge/policy';
 import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/types';
 import { normalizeAddress } from '../bounce/address';
@@ -12,6 +14,7 @@ import { createClassifier, withVerdict } from '../bounce/classify';
 import { clipped, detach } from '../bounce/detach';
 import { createLogParser } from '../bounce/logs';
 import type { BounceEvent, ClassifiedEvent, Outcome } from '../bounce/types';
+import { OldestKeys } from '../oldestKeys';
 import { parseTraceLine, type TraceLine, type TraceMta } from './line';
 
 export { parseTraceLine } from './line';
@@ -23,12 +26,19 @@ const MAX_LINES_PER_MESSAGE = 10_000;
 export const MAX_TEXT_PER_MESSAGE = 1 << 20;
 /** Recipients remembered per message (a mailing list's message may have thousands). */
 const MAX_RECIPIENTS = 1000;
+/** IDs a message was handed off to, or from, remembered: one per recipient at most. */
+const MAX_HAND_OFFS = MAX_RECIPIENTS;
 /** Messages remembered; past this the oldest are forgotten (an index of a whole log is a few hundred bytes each). */
 const MAX_MESSAGES = 500_000;
 /** Keys of each lookup (addresses, Message-IDs, next hops' IDs) remembered. */
 const MAX_LINK_KEYS = 500_000;
 /** Messages one query follows at most (an address in every message of a log). */
 export const MAX_TRACED_MESSAGES = 10_000;
+/** Lines, and characters of their text, a trace's index keeps in all: 10,000 messages may each have 10,000 lines. */
+export const MAX_LINES_KEPT = 100_000;
+export const MAX_TEXT_KEPT = 16 << 20;
+/** Messages a trace left out that it counts; reached, it says "at least". Their IDs are kept to count each once. */
+export const MAX_OMITTED_COUNTED = 10_000;
 
 /** One line of a message. */
 export interface TracedLine {
@@ -95,16 +105,58 @@ export interface IndexOptions {
    * keeps of them is not copied out. Lines cut from a read chunk must be copied, or each kept piece holds its chunk.
    */
   readonly linesKept?: boolean;
+  /**
+   * A trace's index: a message is kept when its ID is one of `ids`, or when a line links it to `query` (its address or
+   * Message-ID) or to a message kept (a hand-off either way, the same Message-ID); at most MAX_TRACED_MESSAGES
+   * messages in all (those of `ids` always), MAX_LINES_KEPT lines and MAX_TEXT_KEPT of text. Without it, every message
+   * is kept (an editor's document).
+   */
+  readonly focus?: { readonly ids: ReadonlySet<string>; readonly query: string };
 }
 
 const addressKey = (address: string) => address.toLowerCase();
 
-/** Message IDs by a key (a Message-ID, an address, a next hop's ID): one ID as a string, more as a set. */
-type Links = Map<string, string | Set<string>>;
-const linked = (links: Links, key: string): Iterable<string> => {
-  const ids = links.get(key);
-  return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
-};
+/**
+ * Message IDs by a key (a Message-ID, an address, a next hop's ID): one ID as a string, more as a set of at most
+ * MAX_TRACED_MESSAGES (a query follows no more). Past MAX_LINK_KEYS keys the oldest go first, as the oldest messages do.
+ */
+class Links {
+  private readonly ids = new Map<string, string | Set<string>>();
+  private readonly oldest = new OldestKeys(this.ids);
+
+  constructor(private readonly own: (text: string) => string) {}
+
+  get(key: string): Iterable<string> {
+    const ids = this.ids.get(key);
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
+  }
+
+  has(key: string): boolean {
+    return this.ids.has(key);
+  }
+
+  add(key: string, id: string): void {
+    const ids = this.ids.get(key);
+    if (ids === undefined) {
+      this.ids.set(this.own(key), id);
+      if (this.ids.size > MAX_LINK_KEYS) this.ids.delete(this.oldest.next()!);
+    } else if (typeof ids === 'string') {
+      if (ids !== id) this.ids.set(key, new Set([ids, id]));
+    } else if (ids.size < MAX_TRACED_MESSAGES) ids.add(id);
+  }
+}
+
+/** Where `line` goes among `lines` (in order) to keep them in order. */
+function insertionPoint(lines: readonly TracedLine[], line: TracedLine): number {
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareLines(lines[middle], line) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 
 /** A query as typed, without what only marks a Message-ID: "<id@host>", "message-id=<id@host>", "msgid=<…>". */
 export function bareQuery(query: string): string {
@@ -113,20 +165,37 @@ export function bareQuery(query: string): string {
 
 export class MessageIndex {
   private readonly messages = new Map<string, MessageTrace>();
-  private readonly byMessageId: Links = new Map();
-  private readonly byAddress: Links = new Map();
+  private readonly oldestMessages = new OldestKeys(this.messages);
+  private readonly byMessageId: Links;
+  private readonly byAddress: Links;
   /** The IDs that handed a message off, by the ID the next hop gave it. */
-  private readonly handOffOrigins: Links = new Map();
+  private readonly handOffOrigins: Links;
   private readonly classify: (event: BounceEvent) => ClassifiedEvent;
   private parse = createLogParser();
   /** A text to keep: copied out of its chunk (detach.ts) unless the caller keeps the lines. */
   private readonly own: (text: string) => string;
   private file = '';
   private input = -1;
+  /** What a focused index links to its query: the query as a Message-ID, and its address's key, if any. */
+  private readonly queryBare?: string;
+  private readonly queryAddress?: string;
+  /** Lines and characters of text kept in all (bounded in a focused index). */
+  private linesKept = 0;
+  private textKept = 0;
+  /** Messages linked to the query that a focused index left out (or a query did not follow), up to MAX_OMITTED_COUNTED. */
+  private readonly leftOut = new Set<string>();
 
   constructor(private readonly options: IndexOptions = {}) {
     this.classify = createClassifier(options.policy ?? DEFAULT_POLICY);
     this.own = options.linesKept ? (text) => text : detach;
+    this.byMessageId = new Links(this.own);
+    this.byAddress = new Links(this.own);
+    this.handOffOrigins = new Links(this.own);
+    if (options.focus) {
+      this.queryBare = bareQuery(options.focus.query);
+      const address = this.queryBare.includes('@') ? normalizeAddress(this.queryBare) : undefined;
+      this.queryAddress = address === undefined ? undefined : addressKey(address);
+    }
   }
 
   /** Lines added from now on come from this input (a file, a stream, a document), read in order. */
@@ -140,60 +209,102 @@ export class MessageIndex {
     return this.messages.size;
   }
 
+  /** Messages linked to the query that were left out, past MAX_TRACED_MESSAGES; counted up to MAX_OMITTED_COUNTED. */
+  get omittedMessages(): number {
+    return this.leftOut.size;
+  }
+
+  /** Whether the message `id` was left out for the bound on messages. */
+  wasLeftOut(id: string): boolean {
+    return this.leftOut.has(id);
+  }
+
   /**
    * Reads one line (1-based `line`) of the current input; returns what it says about its message, if anything. Lines
    * come in order, except the few a trace finds in the bytes it read already (trace/grep.ts): those are put in place.
+   * Undefined too for a line a focused index leaves out.
    */
   add(text: string, line: number): TraceLine | undefined {
-    const events = this.parse(text, { file: this.file, line });
     const parsed = parseTraceLine(text);
+    if (parsed && this.full(parsed.id)) return undefined;
+    const events = this.parse(text, { file: this.file, line });
     if (!parsed) return undefined;
-    const message = this.messageFor(parsed);
+    const message = this.messages.get(parsed.id) ?? this.admit(parsed, events);
+    if (!message) return undefined;
     const keep = this.options.keepText?.(parsed.id) ?? false;
-    const traced: TracedLine = { file: this.file, input: this.input, line, idStart: parsed.idStart, text: keep ? this.own(text) : undefined };
-    const last = message.lines[message.lines.length - 1];
+    const { lines } = message;
+    const focused = this.options.focus !== undefined;
+    const room = lines.length < MAX_LINES_PER_MESSAGE && (!keep || message.textChars + text.length <= MAX_TEXT_PER_MESSAGE)
+      && (!focused || (this.linesKept < MAX_LINES_KEPT && (!keep || this.textKept + text.length <= MAX_TEXT_KEPT)));
+    // The text is copied only when it is kept.
+    const traced: TracedLine = { file: this.file, input: this.input, line, idStart: parsed.idStart, text: room && keep ? this.own(text) : undefined };
+    const last = lines[lines.length - 1];
     const inOrder = !last || compareLines(last, traced) < 0;
-    if (message.lines.length < MAX_LINES_PER_MESSAGE && (!keep || message.textChars + text.length <= MAX_TEXT_PER_MESSAGE)) {
-      message.lines.push(traced);
-      if (!inOrder) message.lines.sort(compareLines);
-      if (keep) message.textChars += text.length;
+    if (room) {
+      // A line found late (in the window before a new ID) goes in its place: no sort of all the lines for each.
+      if (inOrder) lines.push(traced);
+      else lines.splice(insertionPoint(lines, traced), 0, traced);
+      this.linesKept++;
+      if (keep) {
+        message.textChars += text.length;
+        this.textKept += text.length;
+      }
     } else message.omittedLines++;
     if (parsed.entry) message.entry ??= { ...traced, text: undefined };
-    this.learn(message, parsed, inOrder ? 'last' : message.lines[0] === traced ? 'first' : 'between');
+    this.learn(message, parsed, inOrder ? 'last' : lines[0] === traced ? 'first' : 'between');
     for (const event of events) this.record(message, event, parsed.relay);
     return parsed;
   }
 
-  private messageFor(parsed: TraceLine): MessageTrace {
-    const known = this.messages.get(parsed.id);
-    if (known) return known;
-    if (this.messages.size >= MAX_MESSAGES) this.forgetOldest();
+  /**
+   * Whether a focused index can neither keep message `id` nor count it as left out: then its lines are not parsed
+   * at all (most of a trace's time). The bounce parser's state is kept by message ID, so the messages kept lose
+   * nothing by it.
+   */
+  private full(id: string): boolean {
+    const focus = this.options.focus;
+    return focus !== undefined && this.messages.size >= MAX_TRACED_MESSAGES && this.leftOut.size >= MAX_OMITTED_COUNTED
+      && !this.messages.has(id) && !focus.ids.has(id);
+  }
+
+  /** A new message for a line of an ID not seen yet; none when a focused index leaves it out. */
+  private admit(parsed: TraceLine, events: readonly BounceEvent[]): MessageTrace | undefined {
+    const focus = this.options.focus;
+    if (focus && !focus.ids.has(parsed.id)) {
+      if (!this.linksToQuery(parsed, events)) return undefined;
+      if (this.messages.size >= MAX_TRACED_MESSAGES) {
+        if (this.leftOut.size < MAX_OMITTED_COUNTED) this.leftOut.add(this.own(parsed.id));
+        return undefined;
+      }
+    }
+    if (this.messages.size >= MAX_MESSAGES) {
+      // The lookups keep the name; resolve() skips names whose message is gone.
+      this.messages.delete(this.oldestMessages.next()!);
+    }
     const message: MessageTrace = {
       id: this.own(parsed.id), mta: parsed.mta, handedOffTo: [], handedOffFrom: [], recipients: new Map(), omittedRecipients: 0,
       lines: [], omittedLines: 0, textChars: 0,
     };
     this.messages.set(message.id, message);
-    message.handedOffFrom.push(...linked(this.handOffOrigins, message.id));
+    for (const origin of this.handOffOrigins.get(message.id)) {
+      if (message.handedOffFrom.length >= MAX_HAND_OFFS) break;
+      message.handedOffFrom.push(origin);
+    }
     return message;
   }
 
-  private forgetOldest(): void {
-    const [oldest] = this.messages.keys();
-    this.messages.delete(oldest);
-    // The lookups keep the name; resolve() skips names whose message is gone.
-  }
-
-  /** Links `key` to message `id`: most keys name one message, kept as a string; a set once a second one comes. */
-  private link(map: Links, key: string, id: string): void {
-    const ids = map.get(key);
-    if (ids === undefined) {
-      map.set(this.own(key), id);
-      // The oldest keys go first, as the oldest messages do.
-      if (map.size > MAX_LINK_KEYS) map.delete(map.keys().next().value!);
-    }
-    else if (typeof ids === 'string') {
-      if (ids !== id) map.set(key, new Set([ids, id]));
-    } else ids.add(id);
+  /** Whether a line of a message a focused index does not have links it to the query or to a message it has. */
+  private linksToQuery(parsed: TraceLine, events: readonly BounceEvent[]): boolean {
+    const ids = this.options.focus!.ids;
+    if (this.handOffOrigins.has(parsed.id)) return true;
+    if (parsed.handOff !== undefined && (this.messages.has(parsed.handOff) || ids.has(parsed.handOff))) return true;
+    if (parsed.messageId && (parsed.messageId === this.queryBare || this.byMessageId.has(parsed.messageId))) return true;
+    const key = this.queryAddress;
+    if (key === undefined) return false;
+    const sender = parsed.sender === undefined ? undefined : normalizeAddress(parsed.sender);
+    if (sender !== undefined && addressKey(sender) === key) return true;
+    // The recipients record() would take (those of this line's message), by the key it links them by.
+    return events.some((event) => (event.messageId === undefined || event.messageId === parsed.id) && addressKey(event.address) === key);
   }
 
   /** `place`: where the line falls among the message's lines so far (the times of the first and last change). */
@@ -206,22 +317,22 @@ export class MessageIndex {
     if (parsed.sender !== undefined && message.sender === undefined) {
       message.sender = kept(parsed.sender);
       const address = normalizeAddress(parsed.sender);
-      if (address) this.link(this.byAddress, addressKey(address), message.id);
+      if (address) this.byAddress.add(addressKey(address), message.id);
     }
     if (parsed.size !== undefined) message.size ??= parsed.size;
     if (parsed.client !== undefined) message.client ??= kept(parsed.client);
     if (parsed.messageId && message.messageId === undefined) {
       message.messageId = kept(parsed.messageId);
-      this.link(this.byMessageId, message.messageId!, message.id);
+      this.byMessageId.add(message.messageId!, message.id);
     }
     if (parsed.delay !== undefined) message.delay = kept(parsed.delay);
     if (parsed.relay !== undefined) message.nextHop = kept(parsed.relay);
-    if (parsed.handOff && parsed.handOff !== message.id && !message.handedOffTo.includes(parsed.handOff)) {
+    if (parsed.handOff && parsed.handOff !== message.id && message.handedOffTo.length < MAX_HAND_OFFS && !message.handedOffTo.includes(parsed.handOff)) {
       message.handedOffTo.push(this.own(parsed.handOff));
-      this.link(this.handOffOrigins, parsed.handOff, message.id);
+      this.handOffOrigins.add(parsed.handOff, message.id);
       // The new ID's first lines (the filter's re-injection) are often logged before the line that hands it off.
       const next = this.messages.get(parsed.handOff);
-      if (next && !next.handedOffFrom.includes(message.id)) next.handedOffFrom.push(message.id);
+      if (next && next.handedOffFrom.length < MAX_HAND_OFFS && !next.handedOffFrom.includes(message.id)) next.handedOffFrom.push(message.id);
     }
   }
 
@@ -240,7 +351,7 @@ export class MessageIndex {
         diagnostic: '', file: event.file, line: event.line,
       };
       message.recipients.set(recipient.address, recipient);
-      this.link(this.byAddress, addressKey(recipient.address), message.id);
+      this.byAddress.add(addressKey(recipient.address), message.id);
     }
     if (event.outcome === 'deferred') recipient.deferrals++;
     recipient.outcome = event.outcome;
@@ -268,30 +379,51 @@ export class MessageIndex {
     const bare = bareQuery(query);
     const start = new Set<string>();
     if (this.messages.has(bare)) start.add(bare);
-    for (const id of linked(this.byMessageId, bare)) start.add(id);
+    for (const id of this.byMessageId.get(bare)) start.add(id);
     const address = bare.includes('@') ? normalizeAddress(bare) : undefined;
-    for (const id of address ? linked(this.byAddress, addressKey(address)) : []) start.add(id);
+    for (const id of address ? this.byAddress.get(addressKey(address)) : []) start.add(id);
     return this.closure(start);
   }
 
-  /** The messages linked to the ones named, as resolve() gives them. */
+  /**
+   * The messages linked to the ones named, as resolve() gives them: at most MAX_TRACED_MESSAGES, found breadth first
+   * from the IDs in their order (the first ones of the log, for an address); those past it are counted as left out.
+   */
   closure(ids: Iterable<string>): MessageTrace[] {
     const found = new Map<string, MessageTrace>();
     const waiting = [...ids];
-    while (waiting.length && found.size < MAX_TRACED_MESSAGES) {
-      const id = waiting.pop()!;
+    // Each Message-ID's messages are queued once: thousands of messages may share one.
+    const messageIds = new Set<string>();
+    for (let next = 0; next < waiting.length; next++) {
+      const id = waiting[next];
       const message = this.messages.get(id);
       if (!message || found.has(id)) continue;
+      if (found.size >= MAX_TRACED_MESSAGES) {
+        if (this.leftOut.size < MAX_OMITTED_COUNTED) this.leftOut.add(id);
+        continue;
+      }
       found.set(id, message);
-      waiting.push(...message.handedOffTo, ...message.handedOffFrom);
-      if (message.messageId) waiting.push(...linked(this.byMessageId, message.messageId));
+      for (const other of message.handedOffTo) waiting.push(other);
+      for (const other of message.handedOffFrom) waiting.push(other);
+      if (message.messageId && !messageIds.has(message.messageId)) {
+        messageIds.add(message.messageId);
+        for (const other of this.byMessageId.get(message.messageId)) waiting.push(other);
+      }
     }
     return [...found.values()].sort((a, b) => compareLines(a.lines[0], b.lines[0]));
   }
 
-  /** IDs named by the query or linked to it that have no lines in the index (yet): a next hop's ID, mostly. */
+  /** IDs named by the query or linked to it that have no lines in the index (yet), nor were left out: a next hop's ID,
+   * mostly; at most MAX_TRACED_MESSAGES. */
   unseenLinks(messages: readonly MessageTrace[]): string[] {
-    return [...new Set(messages.flatMap((message) => message.handedOffTo))].filter((id) => !this.messages.has(id));
+    const unseen = new Set<string>();
+    for (const message of messages) {
+      for (const id of message.handedOffTo) {
+        if (unseen.size >= MAX_TRACED_MESSAGES) return [...unseen];
+        if (!this.messages.has(id) && !this.leftOut.has(id)) unseen.add(id);
+      }
+    }
+    return [...unseen];
   }
 }
 

@@ -7,7 +7,8 @@
 // last megabytes already read (trace/grep.ts) and in the rest; its lines are complete when that reached its entry
 // line (smtpd client=, Exim <=, …) or the start. When some are not, the inputs are read again for all the IDs found
 // (stdin is kept in a temporary file for that), until none is new. A query that names more than 16 messages is
-// answered by reading every line instead.
+// answered by reading every line instead. Either way the index keeps only the messages linked to the query, the first
+// MAX_TRACED_MESSAGES of them, and the others are counted (index.ts).
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,8 +35,11 @@ export interface TraceResult {
   readonly messages: MessageTrace[];
   /** Every remembered line of those messages, in input order. */
   readonly lines: TracedLine[];
-  /** Lines of those messages past the per-message bounds, not shown. */
+  /** Lines of those messages past the bounds per message and in all, not shown. */
   readonly omittedLines: number;
+  /** Messages linked to the query past MAX_TRACED_MESSAGES, left out; counted up to MAX_OMITTED_COUNTED (at least
+   * that many when it is reached). */
+  readonly omittedMessages: number;
   /** Times the inputs were read. */
   readonly passes: number;
   /** False when the passes ran out before every linked ID was searched for. */
@@ -96,6 +100,17 @@ async function* countedBlocks(blocks: AsyncIterable<Buffer>, readOf: (bytes: num
   }
 }
 
+/**
+ * What reports a pass's problems: the first pass's are kept (they are the same every pass). Made apart from the pass's
+ * closures, which share their scope's variables: a stream the pass left unread holds its reporter until the stream's
+ * pending read ends, and must not hold the pass's index with it.
+ */
+function problemReporter(pass: number, problems: SkippedInput[], names: ReadonlyMap<string, string>): ProblemReporter {
+  return (file, text, unreadable = false) => {
+    if (pass === 1) problems.push({ file: names.get(file) ?? file, problem: text, unreadable });
+  };
+}
+
 /** Every line of the messages `query` names in `inputs`. */
 export async function traceMessages(query: string, inputs: readonly BounceInput[], options: TraceOptions = {}): Promise<TraceResult> {
   const initial = queryNeedles(query);
@@ -106,79 +121,106 @@ export async function traceMessages(query: string, inputs: readonly BounceInput[
   try {
     let searched = new Set(initial);
     for (let pass = 1; ; pass++) {
-      // Problems are the same every pass: the first one's are kept.
-      const problem: ProblemReporter = (file, text, unreadable = false) => {
-        if (pass === 1) problems.push({ file: spool.names.get(file) ?? file, problem: text, unreadable });
-      };
-      const everyLine = searched.size > MAX_NEEDLES;
-      const index = new MessageIndex({ policy: options.policy, keepText: everyLine ? (id) => searched.has(id) : () => true });
-      const needles = [...searched].map((needle) => Buffer.from(needle, 'utf8'));
-      const inNeedles = new Set(searched);
-      /**
-       * IDs that became needles during this pass, and how far back they were searched: from the first input's start, or
-       * through the window before a hand-off that named them, or less.
-       */
-      const learned = new Map<string, 'from-start' | 'window' | 'partly'>();
-      let input = -1;
-      const files = await readContents(spool.inputs, problem, options, async ({ name }, content, readOf) => {
-        // Bounce messages have no message lines.
-        if (content.kind !== 'log') return;
-        index.startInput(spool.names.get(name) ?? name);
-        input++;
-        if (!everyLine) {
-          let chunks: AsyncIterable<Buffer> = content.chunks;
-          let release: ((chunk: Buffer) => void) | undefined;
-          if (content.file) {
-            // A file as it is on disk: read again from its start in big blocks, into the same few buffers.
-            await content.chunks.return?.();
-            const blocking = options.blockingReads ?? false;
-            const blockBytes = options.blockBytes ?? (blocking ? BLOCKING_BLOCK_BYTES : FILE_BLOCK_BYTES);
-            chunks = countedBlocks(fileBlocks(content.file.path, 0, { blockBytes, spare: spareBlocks, blocking }), readOf);
-            release = (block) => spareBlocks.push(block);
-          }
-          for await (const { lines, windowFromStart } of linesHolding(chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES, { release })) {
-            const learn = (id: string, handOff: boolean) => {
-              if (inNeedles.has(id) || needles.length >= MAX_NEEDLES) return;
-              inNeedles.add(id);
-              needles.push(Buffer.from(id, 'utf8'));
-              learned.set(id, input === 0 && windowFromStart ? 'from-start' : handOff && (input === 0 || !windowFromStart) ? 'window' : 'partly');
-            };
-            for (const { text, line } of lines) {
-              const parsed = index.add(text, line);
-              if (!parsed) continue;
-              learn(parsed.id, false);
-              if (parsed.handOff) learn(parsed.handOff, true);
-            }
-          }
-          return;
-        }
-        let line = 0;
-        let continued = false;
-        for await (const batch of linesOf(content.chunks, 'utf8', options.signal)) {
-          for (let at = 0; at < batch.lines.length; at++) {
-            if (at > 0 || !continued) line++;
-            index.add(batch.lines[at], line);
-          }
-          continued = batch.continued;
-        }
-      });
-      const messages = index.resolve(query);
-      // A message's lines are all found only when its ID was searched for from the start; so are a hand-off's.
-      const wanted = new Set([...initial, ...messages.map((message) => message.id), ...index.unseenLinks(messages)]);
-      // Every line of a message was found when its ID was searched for from the start, or from where its entry line is.
-      // A next hop logs a message's first lines while it receives it, before it answers "queued as": an ID named so
-      // that has no line in the window before the answer, nor after it, is not in the inputs.
-      const found = (id: string) => searched.has(id) || learned.get(id) === 'from-start' || index.message(id)?.entry !== undefined
-        || (learned.get(id) === 'window' && !index.message(id));
-      const complete = [...wanted].every(found);
-      if (complete || pass === MAX_PASSES) {
+      const read = await readPass({ query, initial, searched, spool, problem: problemReporter(pass, problems, spool.names), spareBlocks, options });
+      if (read.complete || pass === MAX_PASSES) {
+        const { messages } = read;
         const lines = messages.flatMap((message) => message.lines).sort(compareLines);
         const omittedLines = messages.reduce((sum, message) => sum + message.omittedLines, 0);
-        return { query, messages, lines, omittedLines, passes: pass, complete, files, problems };
+        return { query, messages, lines, omittedLines, omittedMessages: read.omittedMessages, passes: pass, complete: read.complete, files: read.files, problems };
       }
-      searched = wanted;
+      searched = read.wanted;
     }
   } finally {
     spool.remove();
   }
+}
+
+interface PassInputs {
+  readonly query: string;
+  readonly initial: readonly string[];
+  /** The IDs (and the query's strings) searched for from the start. */
+  readonly searched: ReadonlySet<string>;
+  readonly spool: { readonly inputs: BounceInput[]; readonly names: ReadonlyMap<string, string> };
+  readonly problem: ProblemReporter;
+  readonly spareBlocks: Buffer[];
+  readonly options: TraceOptions;
+}
+
+interface PassResult {
+  readonly messages: MessageTrace[];
+  readonly omittedMessages: number;
+  readonly files: number;
+  /** Whether every line of the messages found was found. */
+  readonly complete: boolean;
+  /** The IDs to search for from the start in the next pass, when not. */
+  readonly wanted: Set<string>;
+}
+
+/**
+ * One reading of the inputs. A function of its own, so that its index is dropped when it ends: a suspended async
+ * function keeps the values of a finished loop iteration's variables in its registers until they are overwritten.
+ */
+async function readPass({ query, initial, searched, spool, problem, spareBlocks, options }: PassInputs): Promise<PassResult> {
+  const everyLine = searched.size > MAX_NEEDLES;
+  const index = new MessageIndex({ policy: options.policy, keepText: everyLine ? (id) => searched.has(id) : () => true, focus: { ids: searched, query } });
+  const needles = [...searched].map((needle) => Buffer.from(needle, 'utf8'));
+  const inNeedles = new Set(searched);
+  /**
+   * IDs that became needles during this pass, and how far back they were searched: from the first input's start, or
+   * through the window before a hand-off that named them, or less.
+   */
+  const learned = new Map<string, 'from-start' | 'window' | 'partly'>();
+  let input = -1;
+  const files = await readContents(spool.inputs, problem, options, async ({ name }, content, readOf) => {
+    // Bounce messages have no message lines.
+    if (content.kind !== 'log') return;
+    index.startInput(spool.names.get(name) ?? name);
+    input++;
+    if (!everyLine) {
+      let chunks: AsyncIterable<Buffer> = content.chunks;
+      let release: ((chunk: Buffer) => void) | undefined;
+      if (content.file) {
+        // A file as it is on disk: read again from its start in big blocks, into the same few buffers.
+        await content.chunks.return?.();
+        const blocking = options.blockingReads ?? false;
+        const blockBytes = options.blockBytes ?? (blocking ? BLOCKING_BLOCK_BYTES : FILE_BLOCK_BYTES);
+        chunks = countedBlocks(fileBlocks(content.file.path, 0, { blockBytes, spare: spareBlocks, blocking }), readOf);
+        release = (block) => spareBlocks.push(block);
+      }
+      for await (const { lines, windowFromStart } of linesHolding(chunks, needles, options.signal, options.windowBytes ?? WINDOW_BYTES, { release })) {
+        const learn = (id: string, handOff: boolean) => {
+          if (inNeedles.has(id) || needles.length >= MAX_NEEDLES) return;
+          inNeedles.add(id);
+          needles.push(Buffer.from(id, 'utf8'));
+          learned.set(id, input === 0 && windowFromStart ? 'from-start' : handOff && (input === 0 || !windowFromStart) ? 'window' : 'partly');
+        };
+        for (const { text, line } of lines) {
+          const parsed = index.add(text, line);
+          if (!parsed) continue;
+          learn(parsed.id, false);
+          if (parsed.handOff) learn(parsed.handOff, true);
+        }
+      }
+      return;
+    }
+    let line = 0;
+    let continued = false;
+    for await (const batch of linesOf(content.chunks, 'utf8', options.signal)) {
+      for (let at = 0; at < batch.lines.length; at++) {
+        if (at > 0 || !continued) line++;
+        index.add(batch.lines[at], line);
+      }
+      continued = batch.continued;
+    }
+  });
+  const messages = index.resolve(query);
+  // A message's lines are all found only when its ID was searched for from the start; so are a hand-off's.
+  const wanted = new Set([...initial, ...messages.map((message) => message.id), ...index.unseenLinks(messages)]);
+  // Every line of a message was found when its ID was searched for from the start, or from where its entry line is.
+  // A next hop logs a message's first lines while it receives it, before it answers "queued as": an ID named so
+  // that has no line in the window before the answer, nor after it, is not in the inputs. One left out for the bound
+  // on messages is not looked for again.
+  const found = (id: string) => searched.has(id) || learned.get(id) === 'from-start' || index.message(id)?.entry !== undefined
+    || (learned.get(id) === 'window' && !index.message(id)) || index.wasLeftOut(id);
+  return { messages, omittedMessages: index.omittedMessages, files, complete: [...wanted].every(found), wanted };
 }

@@ -1,6 +1,7 @@
 // The contract every log-format recognizer follows, and helpers they share.
 import { detach } from '../detach';
 import type { BounceEvent } from '../types';
+import { OldestKeys } from '../../oldestKeys';
 
 /** Where a line came from. */
 export interface LineSource {
@@ -53,6 +54,7 @@ interface Entry<V> {
  */
 export class PendingMap<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  private readonly oldest = new OldestKeys(this.entries);
   private chars = 0;
   /** The most entries and characters held at once (journaled maps). */
   peakSize = 0;
@@ -97,10 +99,10 @@ export class PendingMap<V> {
       this.peakChars = Math.max(this.peakChars, this.chars);
       return;
     }
-    for (const [oldest, { chars: size }] of this.entries) {
-      if (this.entries.size <= MAX_PENDING && this.chars <= MAX_PENDING_CHARS) break;
+    while (this.entries.size > MAX_PENDING || this.chars > MAX_PENDING_CHARS) {
+      const oldest = this.oldest.next()!;
+      this.chars -= this.entries.get(oldest)!.chars;
       this.entries.delete(oldest);
-      this.chars -= size;
     }
   }
 
