@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { extractBounces } from '../../src/core/bounce';
+import { extractBounces, extractBounceStream } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
 import { clipAddressFields, MAX_ADDRESS_FIELD_BYTES } from '../../src/core/bounce/addressFields';
 import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
@@ -191,6 +191,20 @@ describe('hostile input: memory bounded by bytes', function () {
     assert.equal(records.length, 1);
     assert.ok(records[0].diagnostic.length < 10_000, `${records[0].diagnostic.length} characters kept`);
     assert.ok(records[0].diagnostic.startsWith('550 5.1.1 unknown xxx') && records[0].diagnostic.endsWith('…'));
+  });
+
+  it('the report\'s timeline keeps nothing per input once the input has ended (20,000 files of one bounce)', async () => {
+    const inputs = Array.from({ length: 20_000 }, (_, i) => ({ name: `f${i}.log`, text: `Nov 27 09:14:05 mail postfix/smtp[1]: Q${i}: to=<same@example.com>, relay=x, dsn=5.1.1, status=bounced (550 5.1.1 user unknown)\n` }));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const report = new BounceReport();
+    // The extraction's own state (its records, a table of the inputs their dates need) goes with it.
+    await extractBounceStream(inputs, { onEvent: (event, dates) => report.add(event, dates) }).then((stream) => stream.dispose());
+    gc();
+    const growth = process.memoryUsage().heapUsed - before;
+    // Each input's pending hours were kept to the end, a map and a stamp each: the heap grew by 13 MB here (3 MB now).
+    assert.ok(growth < 6 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB with the report alive`);
+    assert.equal(report.model({ files: 20_000, bytes: 0, lines: 20_000, messages: 0, failed: 20_000, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] }).timeline.buckets.reduce((sum, bucket) => sum + bucket.hard, 0), 20_000);
   });
 
   it('the report of 150,000 distinct failed addresses makes no record: its CLI runs in a 40 MB heap', function () {

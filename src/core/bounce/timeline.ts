@@ -34,9 +34,30 @@ export class FailureTimeline {
   private yearsInferred = false;
 
   add(time: Stamp | undefined, column: TimelineColumn): void {
+    if (time instanceof PendingStamp && time.dates !== this.lastPending) {
+      this.lastPending = time.dates;
+      this.foldEnded();
+    }
     const counts = time instanceof PendingStamp && !time.dates.ended ? this.pendingHour(time) : this.hour(time instanceof PendingStamp ? time.resolve() : time);
     if (counts) counts[column]++;
     else this.undated++;
+  }
+
+  /** The inputs whose stamps were seen last. */
+  private lastPending: InputDates | undefined;
+
+  /**
+   * Moves the hours of inputs that have ended into the hours of known time. Inputs are read one after another: kept
+   * pending to the end, 120,000 small files held a map each (40 MB).
+   */
+  private foldEnded(): void {
+    for (const [dates, hours] of this.pending) {
+      if (!dates.ended) continue;
+      this.pending.delete(dates);
+      const folded = foldPending(this.perHour, hours.values());
+      this.undated += folded.undated;
+      this.yearsInferred ||= folded.yearsInferred;
+    }
   }
 
   private hour(time: EventTime | undefined): Counts | undefined {
@@ -76,21 +97,32 @@ export class FailureTimeline {
     let undated = this.undated;
     let yearsInferred = this.yearsInferred;
     for (const hours of this.pending.values()) {
-      for (const { stamp, counts } of hours.values()) {
-        const time = stamp.resolve();
-        const hour = time && Math.floor(time.instant / HOUR_MS);
-        if (hour === undefined || hour < FIRST_HOUR || hour >= LAST_HOUR) {
-          undated += total(counts);
-          continue;
-        }
-        yearsInferred ||= time!.yearInferred;
-        const bucket = perHour.get(hour) ?? zero();
-        for (const column of TIMELINE_COLUMNS) bucket[column] += counts[column];
-        perHour.set(hour, bucket);
-      }
+      const folded = foldPending(perHour, hours.values());
+      undated += folded.undated;
+      yearsInferred ||= folded.yearsInferred;
     }
     return buckets(perHour, undated, yearsInferred);
   }
+}
+
+/** Adds the counts of pending hours, their input ended, to `perHour` at their resolved hours; says how many failures
+ * had no hour in range, and whether a year was inferred. */
+function foldPending(perHour: Map<number, Counts>, entries: Iterable<{ stamp: PendingStamp; counts: Counts }>): { undated: number; yearsInferred: boolean } {
+  let undated = 0;
+  let yearsInferred = false;
+  for (const { stamp, counts } of entries) {
+    const time = stamp.resolve();
+    const hour = time && Math.floor(time.instant / HOUR_MS);
+    if (hour === undefined || hour < FIRST_HOUR || hour >= LAST_HOUR) {
+      undated += total(counts);
+      continue;
+    }
+    yearsInferred ||= time!.yearInferred;
+    const bucket = perHour.get(hour) ?? zero();
+    for (const column of TIMELINE_COLUMNS) bucket[column] += counts[column];
+    perHour.set(hour, bucket);
+  }
+  return { undated, yearsInferred };
 }
 
 function buckets(perHour: ReadonlyMap<number, Counts>, undated: number, yearsInferred: boolean): Timeline {
