@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each command's module is loaded only when it runs */
-import { escapeUnsafe } from '../core/bounce/safeText';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeUnsafe } from '../core/bounce/safeText';
 import type { CliCommand, CliIo } from './io';
 import { EXIT } from './io';
 import { version } from '../../package.json';

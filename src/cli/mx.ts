@@ -1,6 +1,6 @@
 // `smtp-diag mx`: MX records of one or more domains, as text or JSON.
-import { escapeUnsafe } from '../core/bounce/safeText';
 import { parseArgs } from 'node:util';
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { CliCommand, CliIo, EXIT } from './io';
 import {
   checkDomains, DEFAULT_CONCURRENCY, DEFAULT_DNS_OPTIONS, DnsOptions, MAX_CONCURRENCY, MAX_RESOLVED_MX_HOSTS, MxResult, mxStatus, parseDnsServers, timeoutProblem,
@@ -27,10 +27,11 @@ export const DNS_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function positiveInteger(text: string | undefined, name: string, fallback: number): number {
+/** A flag of a whole number from 1 to `max`, or `fallback` when it is not given; throws with a usage message. */
+export function wholeNumberFlag(text: string | undefined, name: string, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, not "${text}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be 1-${max}, not "${text}"`);
   return value;
 }
 
@@ -42,12 +43,7 @@ export function timeoutFlag(text: string | undefined, name: string, fallback: nu
   return Number(text);
 }
 
-/** `--tries`: 1 to MAX_TRIES, as the setting smtpDiagnostics.dns.tries allows. */
-function triesFlag(text: string | undefined): number {
-  const tries = positiveInteger(text, 'tries', DEFAULT_DNS_OPTIONS.tries);
-  if (tries > MAX_TRIES) throw new Error(`--tries must be 1-${MAX_TRIES}, not "${text}"`);
-  return tries;
-}
+/** `--tries` goes to 10, as the setting smtpDiagnostics.dns.tries does. */
 const MAX_TRIES = 10;
 
 /** DNS options from `--server`, `--timeout` and `--tries`; throws with a usage message on bad values. */
@@ -57,16 +53,13 @@ export function dnsOptionsFromFlags(values: { server?: string[]; timeout?: strin
   return {
     servers: servers.servers,
     timeoutMs: timeoutFlag(values.timeout, 'timeout', DEFAULT_DNS_OPTIONS.timeoutMs),
-    tries: triesFlag(values.tries),
+    tries: wholeNumberFlag(values.tries, 'tries', DEFAULT_DNS_OPTIONS.tries, MAX_TRIES),
   };
 }
 
 /** `--concurrency`: 1 to MAX_CONCURRENCY, as the setting smtpDiagnostics.dns.concurrency allows. */
 export function concurrencyFromFlags(values: { concurrency?: string }): number {
-  if (values.concurrency === undefined) return DEFAULT_CONCURRENCY;
-  const value = Number(values.concurrency);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) throw new Error(`--concurrency must be 1-${MAX_CONCURRENCY}, not "${values.concurrency}"`);
-  return value;
+  return wholeNumberFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
 }
 
 /** Plain-text lines for one lookup; names from DNS have control characters replaced. */

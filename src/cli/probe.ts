@@ -1,8 +1,8 @@
 // `smtp-diag probe`: connects to each MX host of a domain, reads the greeting, EHLO, STARTTLS, QUIT.
-import { escapeUnsafe } from '../core/bounce/safeText';
 import { parseArgs } from 'node:util';
+import { escapeUnsafe } from '../core/bounce/safeText';
 import { CliCommand, CliIo, EXIT } from './io';
-import { concurrencyFromFlags, DNS_FLAGS, dnsOptionsFromFlags, mxText, timeoutFlag } from './mx';
+import { concurrencyFromFlags, DNS_FLAGS, dnsOptionsFromFlags, mxText, timeoutFlag, wholeNumberFlag } from './mx';
 import { DEFAULT_PROBE_OPTIONS, DnsOptions, MAX_RESOLVED_MX_HOSTS, ProbeOptions, probeDomain, withoutControls } from '../core/mx';
 
 const USAGE = `Usage: smtp-diag probe [--port n] [--smtp-timeout ms] [--server ip[:port]]... [--concurrency n] [--json] <domain|address>
@@ -16,8 +16,7 @@ greeting, sends EHLO, notes whether STARTTLS is offered, sends QUIT. Nothing is 
 Exit code: 0 when at least one MX host accepts connections, 1 otherwise, 2 on bad usage.`;
 
 function probeOptionsFromFlags(values: { port?: string; 'smtp-timeout'?: string }): ProbeOptions {
-  const port = values.port === undefined ? DEFAULT_PROBE_OPTIONS.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be 1-65535, not "${values.port}"`);
+  const port = wholeNumberFlag(values.port, 'port', DEFAULT_PROBE_OPTIONS.port, 65535);
   return { port, timeoutMs: timeoutFlag(values['smtp-timeout'], 'smtp-timeout', DEFAULT_PROBE_OPTIONS.timeoutMs) };
 }
 

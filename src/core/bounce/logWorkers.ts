@@ -215,16 +215,16 @@ export async function readLogOnAllCores(file: string, name: string, size: number
     const advance = () => {
       while (merged < ranges.length) {
         if (run.signal?.aborted) throw new ExtractionCancelled();
-        const end = alone ? undefined : ends[merged];
         if (alone) {
           readsSoFar.readAlone++;
           mergedOne(merger.read(ranges[merged], linesMerged));
+          continue;
         }
-        else if (end || running === 0) {
-          if (end) merger.merge(batches[merged], end, ranges[merged], linesMerged, counted[merged]);
-          else merger.scan(ranges[merged], linesMerged);
-          mergedOne(counted[merged]);
-        } else return;
+        const end = ends[merged];
+        if (end) merger.merge(batches[merged], end, ranges[merged], linesMerged, counted[merged]);
+        else if (running === 0) merger.scan(ranges[merged], linesMerged);
+        else return;
+        mergedOne(counted[merged]);
       }
     };
     let settle: () => void = () => {};

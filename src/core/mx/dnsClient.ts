@@ -153,16 +153,15 @@ export async function queryDns(name: string, type: number, plan: QueryPlan): Pro
   const query = { udp: encodeQuery(expected.id, name, type), tcp: encodeTcpQuery(expected.id, name, type) };
   const failures = new Map<DnsEndpoint, Failure>();
   let errorAnswer: DnsResponse | undefined;
-  // A round ends the lookup early once every server failed in a way that stays (a huge --tries spun for 39 s).
+  // Only silence is worth asking again: a closed port or a truncating server stays so within one lookup. Once no
+  // server is worth asking, the rounds end (a huge --tries spun for 39 s).
   const worthAsking = (server: DnsEndpoint) => {
     const kind = failures.get(server)?.kind;
     return kind === undefined || kind === 'timeout';
   };
   for (let round = 0; round < plan.tries && plan.servers.some(worthAsking); round += 1) {
     for (const server of plan.servers) {
-      // Only silence is worth asking again: a closed port or a truncating server stays so within one lookup.
-      const earlier = failures.get(server);
-      if (earlier && earlier.kind !== 'timeout') continue;
+      if (!worthAsking(server)) continue;
       const result = await plan.limiter.run(() => askServer(server, query, expected, plan), plan.signal);
       if (result.kind !== 'answer') {
         failures.set(server, result);

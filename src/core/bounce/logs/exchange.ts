@@ -25,7 +25,6 @@ export function splitCsvLine(line: string): string[] {
       if (quote < 0) {
         // An unclosed quote runs to the end of the line.
         pieces.push(line.slice(at));
-        at = line.length + 1;
         cells.push(pieces.join(''));
         break;
       }
@@ -49,7 +48,7 @@ export function splitCsvLine(line: string): string[] {
       continue;
     }
     pieces.push(line.slice(from, end));
-    cells.push(pieces.length === 1 ? pieces[0] : pieces.join(''));
+    cells.push(pieces.join(''));
     pieces = [];
     at = from = end + 1;
   }
