@@ -1,6 +1,7 @@
 // Opens the extension in a real VS Code (code-server) in headless Chromium, for screenshots and manual checks.
 /* global document -- used inside page.waitForFunction, which runs in the browser */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startCodeServer, workbenchUrl } from './code-server.mjs';
@@ -33,6 +34,25 @@ export async function withWorkbench({ workspace = join(root, 'samples'), setting
     await browser.close();
     await server.stop();
   }
+}
+
+/** Runs `use(workspace)` on a temporary folder that holds the fixture `fixture` (a path under
+ * test/fixtures/workspace) as "maillog"; the folder is removed after. */
+export async function withFixtureLog(fixture, use) {
+  const workspace = mkdtempSync(join(tmpdir(), 'smtp-diag-shot-'));
+  try {
+    copyFileSync(join(root, 'test', 'fixtures', 'workspace', ...fixture.split('/')), join(workspace, 'maillog'));
+    return await use(workspace);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Saves what the page shows as media/`name`, a picture of the README or the docs. */
+export async function savePicture(page, name) {
+  const path = join(root, 'media', name);
+  await page.screenshot({ path });
+  console.log(`Saved ${path}`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLayer } from '../lib/check-layer.mjs';
-import { openFile, pickInQuickInput, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
+import { openFile, pickInQuickInput, root, runCommand, savePicture, withWorkbench } from '../lib/workbench-page.mjs';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const checkOnly = process.argv.includes('--check');
@@ -41,9 +41,7 @@ await withWorkbench({ viewport: VIEWPORT, settings: { 'editor.hover.above': fals
   if (!checkOnly) {
     // The card fades in: the picture waits for its animations to end.
     await page.waitForFunction(() => document.querySelector('.monaco-hover')?.getAnimations({ subtree: true }).every((animation) => animation.playState === 'finished'));
-    const path = join(root, 'media', 'hover-5.3.2.png');
-    await page.screenshot({ path });
-    console.log(`Saved ${path}`);
+    await savePicture(page, 'hover-5.3.2.png');
   }
 });
 finish();

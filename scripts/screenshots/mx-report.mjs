@@ -1,11 +1,11 @@
 // media/mx-check-bounced-domains.png: "SMTP: Check Domains of Hard Bounces" on the test fixture log, in the real
 // VS Code (code-server), with smtpDiagnostics.dns.servers pointing at the loopback test DNS server.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import esbuild from 'esbuild';
-import { openFile, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
+import { openFile, root, runCommand, savePicture, withFixtureLog, withWorkbench } from '../lib/workbench-page.mjs';
 
 // The test DNS server is TypeScript: bundle it once into a temporary CommonJS file.
 const outdir = mkdtempSync(join(tmpdir(), 'smtp-diag-shot-mx-'));
@@ -13,10 +13,8 @@ await esbuild.build({ entryPoints: { dnsServer: join(root, 'test/support/dns-ser
 const { startDnsServer } = createRequire(import.meta.url)(join(outdir, 'dnsServer.js'));
 const dns = await startDnsServer();
 
-const workspace = mkdtempSync(join(tmpdir(), 'smtp-diag-shot-workspace-'));
-copyFileSync(join(root, 'test', 'fixtures', 'workspace', 'mx', 'bounces.log'), join(workspace, 'maillog'));
 try {
-  await withWorkbench({ workspace, viewport: { width: 1400, height: 860 }, settings: { 'smtpDiagnostics.dns.servers': [dns.address] } }, async (page) => {
+  await withFixtureLog('mx/bounces.log', (workspace) => withWorkbench({ workspace, viewport: { width: 1400, height: 860 }, settings: { 'smtpDiagnostics.dns.servers': [dns.address] } }, async (page) => {
     await openFile(page, 'maillog');
     await runCommand(page, 'SMTP: Check Domains of Hard Bounces');
     // First choice of the quick pick: MX records only.
@@ -27,12 +25,9 @@ try {
     await page.waitForTimeout(1000);
     await runCommand(page, 'Markdown: Open Preview to the Side');
     await page.waitForTimeout(3000);
-    const path = join(root, 'media', 'mx-check-bounced-domains.png');
-    await page.screenshot({ path });
-    console.log(`Saved ${path}`);
-  });
+    await savePicture(page, 'mx-check-bounced-domains.png');
+  }));
 } finally {
   await dns.close();
   rmSync(outdir, { recursive: true, force: true });
-  rmSync(workspace, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePostfixLog } from '../lib/generate-postfix-log.mjs';
 import { inspectReportView } from '../lib/report-view.mjs';
-import { openFile, root, runCommand, withWorkbench } from '../lib/workbench-page.mjs';
+import { openFile, runCommand, savePicture, withWorkbench } from '../lib/workbench-page.mjs';
 
 const workspace = mkdtempSync(join(tmpdir(), 'smtp-diag-shot-report-'));
 writeFileSync(join(workspace, 'maillog'), generatePostfixLog({ lines: 40_000, seed: 7 }));
@@ -28,9 +28,7 @@ try {
     // Hover effects and the progress notification gone.
     await page.mouse.move(0, 0);
     await page.waitForTimeout(1500);
-    const path = join(root, 'media', 'report.png');
-    await page.screenshot({ path });
-    console.log(`Saved ${path}`);
+    await savePicture(page, 'report.png');
   });
 } finally {
   rmSync(workspace, { recursive: true, force: true });
