@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BounceRecord, extractBounces } from '../../src/core/bounce';
-import { fullDate, isoText } from '../../src/core/bounce/eventTime';
+import { fullDate, InputDates, isoText, type YearSource } from '../../src/core/bounce/eventTime';
 import { splitCsvLine } from '../../src/core/bounce/logs/exchange';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
@@ -111,6 +111,37 @@ describe('dates of records: ISO 8601, and the year of syslog stamps', () => {
       const { records } = await extractBounces([{ path: log }]);
       assert.deepEqual(records.map((record) => record.date), ['2024-01-09T10:00:00.000', '2024-01-08T23:59:59.000', '2024-01-02T10:00:00.000']);
     });
+  });
+
+  it('dates the stamps of many logs of several years, each year\'s ended inputs sharing one set of dates', async () => {
+    // The store keeps an ended input as the dates it shares with the inputs of its year (InputDates.settled); the
+    // address of all the logs keeps its first and last, and each log's own address its date.
+    const years = [2021, 2024, 2022, 2024, 2021];
+    const logs = years.map((year, index) => file(`year-${index}.log`, [bounce('Mar  3 10:00:00', 'all'), bounce(`Mar  ${index + 4} 10:00:00`, `own${index}`)], `${year}-06-01T00:00:00Z`));
+    const found = dated((await extractBounces(logs.map((log) => ({ path: log })))).records);
+    assert.deepEqual(found.all, ['2021-03-03T10:00:00.000', '2021-03-03T10:00:00.000', '2024-03-03T10:00:00.000', true]);
+    assert.deepEqual(years.map((_, index) => found[`own${index}`][0]), years.map((year, index) => `${year}-03-0${index + 4}T10:00:00.000`));
+  });
+
+  it('shares the dates of ended inputs by their first year and how it was decided, and nothing of an open one', () => {
+    const ended = (source: YearSource, stamp: string): InputDates | undefined => {
+      const dates = new InputDates(source);
+      dates.observeLine(`${stamp} mx cron[1]: x`);
+      assert.ok(dates.settled === undefined, 'open');
+      dates.end();
+      return dates.settled;
+    };
+    const june2024 = Date.parse('2024-06-01T00:00:00Z');
+    const first = ended({ reference: june2024 }, 'Mar  3 10:00:00');
+    assert.ok(first);
+    assert.equal(ended({ reference: june2024 }, 'Jan  9 10:00:00'), first);
+    assert.notEqual(ended({ reference: Date.parse('2023-06-01T00:00:00Z') }, 'Mar  3 10:00:00'), first);
+    const given = ended({ year: 2024 }, 'Mar  3 10:00:00');
+    assert.notEqual(given, first);
+    assert.deepEqual([first.yearInferred, given?.yearInferred, first.yearOfRollOver(1)], [true, false, 2025]);
+    const noStamp = new InputDates({ reference: june2024 });
+    noStamp.end();
+    assert.equal(noStamp.settled, undefined);
   });
 
   it('counts no more than a century of turns of the year when the lines go back and forth (two logs interleaved)', async () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { extractBounces, formatRecords, type OutputFormat } from '../../src/core/bounce';
+import { ExtractionCancelled, extractBounces, formatRecords, type OutputFormat } from '../../src/core/bounce';
 import { normalizeAddress } from '../../src/core/bounce/address';
 import { decompressed, linesOf } from '../../src/core/bounce/input';
 import { runCli } from '../../src/cli/main';
@@ -106,6 +106,19 @@ describe('hostile input and output', () => {
       const { records, summary } = await extractBounces([{ path: dir }, { path: log }, { path: path.join(dir, 'link') }]);
       assert.equal(summary.files, 1);
       assert.deepEqual(records.map((record) => record.count), [1, 1]);
+    });
+
+    it('lets the event loop turn while it reads a folder of many small files: a cancel from a timer stops it', async () => {
+      // Each small file is read without a wait: without the turns, a timer set at the first file fired after the last.
+      for (let index = 0; index < 20_000; index++) fs.writeFileSync(path.join(dir, `f${index}.log`), `${bounceLine(`u${index}@example.com`)}\n`);
+      const controller = new AbortController();
+      let progress = 0;
+      const reading = extractBounces([{ path: dir }], {
+        signal: controller.signal,
+        onProgress: () => { if (progress++ === 0) setTimeout(() => controller.abort(), 0); },
+      });
+      await assert.rejects(reading, ExtractionCancelled);
+      assert.ok(progress < 20_000, `${progress} files read before the cancel`);
     });
   });
 

@@ -311,12 +311,33 @@ export class InputDates {
     this.firstYear = yearNotAfter(this.latestPlace, this.source.reference) - this.latestRollOvers;
   }
 
+  /**
+   * Once the input has ended, the same dates for any input that ended with the same first year, the same way decided:
+   * its stamps resolve alike. Keeps the inputs a store still refers to as a few shared objects (one per year), not one
+   * each: a folder of a million logs. Undefined while the input is open or when it had no stamp.
+   */
+  get settled(): InputDates | undefined {
+    if (!this.hasEnded || this.firstYear === undefined) return undefined;
+    const key = this.yearInferred ? -this.firstYear - 1 : this.firstYear;
+    let shared = SETTLED.get(key);
+    if (shared === undefined) {
+      shared = new InputDates(this.yearInferred ? { reference: 0 } : { year: this.firstYear });
+      shared.firstYear = this.firstYear;
+      shared.hasEnded = true;
+      SETTLED.set(key, shared);
+    }
+    return shared;
+  }
+
   /** The year of the stamps after `rollOvers` roll-overs; only once the input has ended. */
   yearOfRollOver(rollOvers: number): number {
     if (!this.hasEnded || this.firstYear === undefined) throw new Error('the year of a stamp is known only once its input has ended');
     return this.firstYear + rollOvers;
   }
 }
+
+/** The shared dates of ended inputs, by first year (minus one and negated when inferred): at most 20,000 years. */
+const SETTLED = new Map<number, InputDates>();
 
 /** The latest year in which a stamp's place is no later than `reference` and a day; looked for from the year after
  * the reference's (within the day) back, up to eight years for a 29 February (1900 and 2100 are no leap years). */

@@ -123,6 +123,11 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
         });
         summary.lines += lines;
         summary.bytes += file.size;
+      } else if (content.kind === 'log' && content.bytes) {
+        const splitter = new LogLineSplitter(logLineReader(input.name, (events) => take(events, dates), dates));
+        splitter.scan(content.bytes, 0, content.bytes.length, true);
+        summary.bytes += content.bytes.length;
+        summary.lines += splitter.line;
       } else if (content.kind === 'log' && file && file.size > WHOLE_READ_BYTES) {
         // A file read whole is in memory already; a bigger one is read again from its start.
         await content.chunks.return?.();

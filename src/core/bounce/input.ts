@@ -1,6 +1,6 @@
 // Reading inputs as streams: files (gzip-compressed or not), directories (recursively), stdin, editor text.
 // Content decides the kind: RFC 5322 headers → one message; a "From " first line → mbox; anything else → log.
-import { BigIntStats, closeSync, createReadStream, promises as fs, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { BigIntStats, closeSync, createReadStream, promises as fs, fstatSync, lstatSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { CompressedDataError, gunzipMembers } from './gunzip';
@@ -38,6 +38,8 @@ export interface OpenedInput {
   readonly modified?: number;
   /** A regular file read in blocks: its path and size, for reading it again in byte ranges (logWorkers.ts). */
   readonly file?: { readonly path: string; readonly size: number };
+  /** A small regular file read whole: its bytes, which `chunks` gives too. */
+  readonly bytes?: Buffer;
 }
 
 /** A file bigger than WHOLE_READ_BYTES is read in READ_BYTES blocks and decoded in CHUNK_BYTES pieces. */
@@ -54,22 +56,44 @@ export interface WalkOptions {
   readonly followSymlinks?: boolean;
 }
 
+/**
+ * Device and inode of every folder entered and file opened: a link loop ends, and each file is read once. Inodes are
+ * kept as numbers (a few bytes each, not a string) in a set per device: a folder may hold a million files.
+ */
+class SeenFiles {
+  private readonly byDevice = new Map<bigint, Set<number | bigint>>();
+
+  /** Whether the file was seen before; notes it. Inode 0: the file system has none, nothing can be told apart. */
+  seenBefore(stat: BigIntStats): boolean {
+    if (stat.ino === 0n) return false;
+    let inodes = this.byDevice.get(stat.dev);
+    if (!inodes) this.byDevice.set(stat.dev, inodes = new Set());
+    // Some file systems' inode numbers exceed 2^53, where two numbers would compare equal: those stay big integers.
+    const inode = stat.ino <= MAX_SAFE_INODE ? Number(stat.ino) : stat.ino;
+    if (inodes.has(inode)) return true;
+    inodes.add(inode);
+    return false;
+  }
+}
+const MAX_SAFE_INODE = BigInt(Number.MAX_SAFE_INTEGER);
+
 interface Walk {
   readonly follow: boolean;
-  /** Device and inode of every folder entered and file opened: a link loop ends, and each file is read once. */
-  readonly seen: Set<string>;
+  readonly seen: SeenFiles;
   readonly onProblem: ProblemReporter;
 }
 
-/** Expands paths (folders recursively, by name) into one opened input per real file. */
-export async function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter, options: WalkOptions = {}): AsyncGenerator<OpenedInput> {
-  const walk: Walk = { follow: options.followSymlinks ?? false, seen: new Set(), onProblem };
+/**
+ * Expands paths (folders recursively, by name) into one opened input per real file. Synchronous, as are the status
+ * calls and the whole reads of small files: each takes microseconds, and waiting for the thread pool once per file of
+ * a bounce folder took longer than parsing the file; a generator's layers per file were most of the rest.
+ */
+export function* openInputs(inputs: readonly BounceInput[], onProblem: ProblemReporter, options: WalkOptions = {}): Generator<OpenedInput> {
+  const walk: Walk = { follow: options.followSymlinks ?? false, seen: new SeenFiles(), onProblem };
   for (const input of inputs) {
     if ('text' in input) yield { name: input.name, chunks: Readable.from([Buffer.from(input.text, 'utf8')]), modified: input.modified };
     else if ('stream' in input) yield { name: input.name, chunks: toBuffers(input.stream) };
     else {
-      // Synchronous, like the whole read of a small file below: a status call takes microseconds, and waiting for the
-      // thread pool once per file of a bounce folder took longer than parsing the file.
       const stat = statOrReport(input.path, false, onProblem);
       if (stat) yield* openPath(input.path, stat, true, walk);
     }
@@ -97,67 +121,122 @@ function statOrReport(file: string, link: boolean, onProblem: ProblemReporter): 
  * Opens a file, or walks a folder. `named`: given as an input, so a FIFO, /dev/fd/N (process substitution) or device
  * is read; found in a walk, only regular files and folders are (a FIFO there could block forever).
  */
-async function* openPath(file: string, stat: BigIntStats, named: boolean, walk: Walk): AsyncGenerator<OpenedInput> {
+function* openPath(file: string, stat: BigIntStats, named: boolean, walk: Walk): Generator<OpenedInput> {
   if (!named && !stat.isFile() && !stat.isDirectory()) {
     walk.onProblem(file, 'not a regular file');
     return;
   }
-  // Inode 0 means the file system has no inode numbers: nothing can be told apart by them.
-  const identity = stat.ino === 0n ? undefined : `${stat.dev}:${stat.ino}`;
-  if (identity !== undefined) {
-    if (walk.seen.has(identity)) return;
-    walk.seen.add(identity);
-  }
   if (stat.isDirectory()) {
-    yield* openFolder(file, walk);
-    return;
-  }
-  // A FIFO's or a device's time says when it was made, not when its text was written.
-  const modified = stat.isFile() ? Number(stat.mtimeMs) : undefined;
-  if (stat.isFile() && stat.size <= WHOLE_READ_BYTES) {
-    // A bounce folder is thousands of small files: one read each, instead of a stream's open, reads and close,
-    // which left the CLI waiting on the file system for half of its time (npm run bench, corpus eml/bsd).
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      walk.onProblem(file, `cannot read: ${reason(error)}`, true);
-      return;
-    }
-    yield { name: file, chunks: (async function* () { yield bytes; })(), modified, file: { path: file, size: bytes.length } };
+    if (!walk.seen.seenBefore(stat)) yield* openFolder(file, walk);
     return;
   }
   if (stat.isFile()) {
-    try {
-      // Opened now, so an unreadable file is reported before any of its content is expected. Not a FIFO: closing its
-      // reading end could make the writer fail. Synchronous, like the status call: fs.promises' open cost a trip to
-      // the thread pool and, in a CLI run, loading its module (1-2 ms of `smtp-diag trace`).
-      closeSync(openSync(file, 'r'));
-    } catch (error) {
-      walk.onProblem(file, `cannot read: ${reason(error)}`, true);
-      return;
-    }
+    const opened = openRegularFile(file, walk);
+    if (opened) yield opened;
+    return;
   }
+  if (walk.seen.seenBefore(stat)) return;
   // Read in 512 KB blocks (fewer trips to the thread pool: 15 % less time on the benchmark log), passed on in 64 KB
   // pieces: those decode to strings V8 allocates in its young generation, while bigger ones (up to about 1 MB) each
   // get pages of their own, which made decoding a log several times slower and its memory larger.
-  yield {
-    name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })), modified,
-    file: stat.isFile() ? { path: file, size: Number(stat.size) } : undefined,
+  // A FIFO or a device: read as a stream. Its time says when it was made, not when its text was written.
+  yield { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })) };
+}
+
+/**
+ * Opens a regular file, once: read whole when it is small, else to be read in blocks; undefined when it was seen
+ * before or cannot be read (reported). Opened now, so an unreadable file is reported before any of its content is
+ * expected; its status is taken from the open file, which saves a call per file of a folder.
+ */
+function openRegularFile(file: string, walk: Walk): OpenedInput | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const stat = fstatSync(fd, { bigint: true });
+    if (walk.seen.seenBefore(stat)) return undefined;
+    const modified = Number(stat.mtimeMs);
+    if (stat.size > WHOLE_READ_BYTES) return { name: file, chunks: inPieces(createReadStream(file, { highWaterMark: READ_BYTES })), modified, file: { path: file, size: Number(stat.size) } };
+    // A bounce folder is thousands of small files: one read each, instead of a stream's open, reads and close,
+    // which left the CLI waiting on the file system for half of its time (npm run bench, corpus eml/bsd).
+    const bytes = readWhole(fd, Number(stat.size));
+    return { name: file, chunks: onceChunks(bytes), bytes, modified, file: { path: file, size: bytes.length } };
+  } catch (error) {
+    walk.onProblem(file, `cannot read: ${reason(error)}`, true);
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The bytes of an open file, `size` of them or fewer when it has shrunk since its status was taken. */
+function readWhole(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const count = readSync(fd, bytes, filled, size - filled, filled);
+    if (count === 0) break;
+    filled += count;
+  }
+  return filled < size ? bytes.subarray(0, filled) : bytes;
+}
+
+/** One buffer as a stream of chunks, without a generator's machinery (a folder's small files, one each). */
+function onceChunks(bytes: Buffer): AsyncIterableIterator<Buffer> {
+  let given = false;
+  const chunks: AsyncIterableIterator<Buffer> = {
+    [Symbol.asyncIterator]: () => chunks,
+    next: async () => {
+      if (given) return { done: true, value: undefined };
+      given = true;
+      return { done: false, value: bytes };
+    },
+    return: async () => {
+      given = true;
+      return { done: true, value: undefined };
+    },
   };
+  return chunks;
+}
+
+/** A folder's entry names, sorted, and those that are not regular files (folders, links, others; usually few). */
+interface FolderListing {
+  readonly names: string[];
+  readonly notFiles: Set<string>;
+}
+
+/** Lists a folder entry by entry: a name each, not an object (a folder may hold a million files). */
+function listFolder(folder: string): FolderListing {
+  const names: string[] = [];
+  const notFiles = new Set<string>();
+  const dir = opendirSync(folder);
+  try {
+    for (let entry = dir.readSync(); entry; entry = dir.readSync()) {
+      names.push(entry.name);
+      if (!entry.isFile()) notFiles.add(entry.name);
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return { names: names.sort(), notFiles };
 }
 
 /** The files of a folder and its subfolders, by name; a symlink to a folder only when following links. */
-async function* openFolder(folder: string, walk: Walk): AsyncGenerator<OpenedInput> {
-  let entries: string[];
+function* openFolder(folder: string, walk: Walk): Generator<OpenedInput> {
+  let listing: FolderListing;
   try {
-    entries = (await fs.readdir(folder)).sort();
+    listing = listFolder(folder);
   } catch (error) {
     walk.onProblem(folder, `cannot list folder: ${reason(error)}`, true);
     return;
   }
-  for (const entry of entries) {
-    const child = path.join(folder, entry);
+  for (const name of listing.names) {
+    const child = path.join(folder, name);
+    // A regular file as the folder lists it needs no status call of its own before it is opened.
+    if (!listing.notFiles.has(name)) {
+      const opened = openRegularFile(child, walk);
+      if (opened) yield opened;
+      continue;
+    }
     const link = statOrReport(child, true, walk.onProblem);
     const stat = link?.isSymbolicLink() ? statOrReport(child, false, walk.onProblem) : link;
     if (!stat || (link !== stat && stat.isDirectory() && !walk.follow)) continue;
@@ -273,6 +352,8 @@ export interface InputContent {
   readonly chunks: AsyncIterableIterator<Buffer>;
   /** The regular file whose bytes the content is as they are (neither compressed nor UTF-16). */
   readonly file?: { readonly path: string; readonly size: number };
+  /** The whole content, when it is a small file's bytes as they are: a reader can take it at once. */
+  readonly bytes?: Buffer;
 }
 
 /**
@@ -280,6 +361,15 @@ export interface InputContent {
  * the input, when it is empty or binary.
  */
 export async function inputContent(input: OpenedInput, onRawBytes: (count: number) => void, onProblem: ProblemReporter): Promise<InputContent | undefined> {
+  const whole = input.bytes;
+  // A small file's bytes as they are (most of a folder's) are sniffed at once, without the layers below.
+  if (whole && !(whole[0] === 0x1f && whole[1] === 0x8b) && whole[0] !== 0 && !utf16Encoding(whole)) {
+    onRawBytes(whole.length);
+    const kind = whole.length ? sniffKind(whole) : undefined;
+    if (kind) return { kind, chunks: onceChunks(whole), file: input.file, bytes: whole };
+    onProblem(input.name, whyNotRead(whole, 0));
+    return undefined;
+  }
   const trailingGarbage = () => onProblem(input.name, 'trailing garbage after the compressed data ignored, as gzip -dc does; the text before it was scanned');
   let compressed = false;
   let { head, chunks } = await peek(decompressed(input.chunks, onRawBytes, trailingGarbage, () => { compressed = true; }), SNIFF_BYTES);
@@ -292,12 +382,18 @@ export async function inputContent(input: OpenedInput, onRawBytes: (count: numbe
   const kind = head.length ? sniffKind(head) : undefined;
   if (!kind) {
     await chunks.return?.();
-    const nothingElse = nulsSkipped > MAX_LEADING_NULS ? `nothing but NUL bytes in its first ${MAX_LEADING_NULS >> 20} MB, skipped` : nulsSkipped ? 'nothing but NUL bytes, skipped' : 'empty, nothing to scan';
-    onProblem(input.name, head.length ? unreadableContent(head) : nothingElse);
+    onProblem(input.name, whyNotRead(head, nulsSkipped));
     return undefined;
   }
   if (nulsSkipped) onProblem(input.name, `${nulsSkipped.toLocaleString('en')} NUL bytes at the start skipped (a hole that log rotation with copytruncate, or a crash, leaves); what follows was scanned`);
   return { kind, chunks, file: compressed || encoding || nulsSkipped > 0 ? undefined : input.file };
+}
+
+/** Why content is not read: `head` its first bytes after `nulsSkipped` NULs, empty when there were no others. */
+function whyNotRead(head: Buffer, nulsSkipped: number): string {
+  if (head.length) return unreadableContent(head);
+  if (nulsSkipped > MAX_LEADING_NULS) return `nothing but NUL bytes in its first ${MAX_LEADING_NULS >> 20} MB, skipped`;
+  return nulsSkipped ? 'nothing but NUL bytes, skipped' : 'empty, nothing to scan';
 }
 
 /** Leading NULs skipped past a stream's first other byte. */
@@ -336,6 +432,9 @@ export interface ReadOptions extends WalkOptions {
   readonly onProgress?: (rawBytes: number) => void;
 }
 
+/** The longest time inputs are read without a turn of the event loop. */
+const TURN_MS = 50;
+
 /**
  * Opens every input (folders walked), decompresses and sniffs each and hands its content to `read`, one input at a
  * time; returns how many inputs were opened. A read error or damaged compressed data is reported as a problem of
@@ -347,7 +446,14 @@ export async function readContents(
 ): Promise<number> {
   let files = 0;
   let rawBytes = 0;
-  for await (const input of openInputs(inputs, problem, options)) {
+  let turn = Date.now();
+  for (const input of openInputs(inputs, problem, options)) {
+    // Small files are read without a wait: the event loop gets a turn now and then (progress, cancellation, an
+    // editor's other work).
+    if (Date.now() - turn > TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = Date.now();
+    }
     if (options.signal?.aborted) throw new ExtractionCancelled();
     files++;
     const countRaw = (count: number) => { rawBytes += count; options.onProgress?.(rawBytes); };

@@ -185,7 +185,11 @@ export interface StoredRecord {
   readonly line: number;
 }
 
-/** The inputs of pending syslog stamps, by number: shared by the stores and runs of one aggregation. */
+/**
+ * The inputs of pending syslog stamps, by number: shared by the stores and runs of one aggregation. An input that has
+ * ended is kept as the dates it shares with the others of its year (InputDates.settled), so a folder of many small
+ * logs costs a number per input, not an object and a map entry.
+ */
 export class InputTable {
   private readonly inputs: InputDates[] = [];
   private readonly numbers = new Map<InputDates, number>();
@@ -193,6 +197,13 @@ export class InputTable {
   private numberOf(dates: InputDates): number {
     let number = this.numbers.get(dates);
     if (number === undefined) {
+      // Inputs are read one after another: those numbered before this one have mostly ended.
+      for (const [earlier, earlierNumber] of this.numbers) {
+        const settled = earlier.settled;
+        if (!settled) continue;
+        this.inputs[earlierNumber] = settled;
+        this.numbers.delete(earlier);
+      }
       number = this.inputs.push(dates) - 1;
       this.numbers.set(dates, number);
     }

@@ -179,8 +179,9 @@ async function readPass({ query, initial, searched, spool, problem, spareBlocks,
     if (!everyLine) {
       let chunks: AsyncIterable<Buffer> = content.chunks;
       let release: ((chunk: Buffer) => void) | undefined;
-      if (content.file) {
-        // A file as it is on disk: read again from its start in big blocks, into the same few buffers.
+      if (content.file && !content.bytes) {
+        // A file as it is on disk: read again from its start in big blocks, into the same few buffers (a small one
+        // read whole is taken as it is).
         await content.chunks.return?.();
         const blocking = options.blockingReads ?? false;
         const blockBytes = options.blockBytes ?? (blocking ? BLOCKING_BLOCK_BYTES : FILE_BLOCK_BYTES);
