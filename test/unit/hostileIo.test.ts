@@ -108,6 +108,22 @@ describe('hostile input and output', () => {
       assert.deepEqual(records.map((record) => record.count), [1, 1]);
     });
 
+    it('walks a folder nested 1,900 deep (a path of nearly 4 KB) without overflowing the call stack', async () => {
+      const deepest = path.join(dir, ...Array.from({ length: 1_900 }, () => 'd'));
+      fs.mkdirSync(deepest, { recursive: true });
+      fs.writeFileSync(path.join(deepest, 'x.log'), `${bounceLine('deep@example.com')}\n`);
+      fs.writeFileSync(path.join(dir, 'y.log'), `${bounceLine('shallow@example.com')}\n`);
+      try {
+        const { records, summary } = await extractBounces([{ path: dir }]);
+        assert.deepEqual(summary.problems, []);
+        assert.deepEqual(records.map((record) => [record.address, path.relative(dir, record.file).length]), [['deep@example.com', 2 * 1_900 + 5], ['shallow@example.com', 5]]);
+      } finally {
+        // Node's own recursive removal overflows the call stack at this depth: the folders are removed one by one.
+        fs.rmSync(path.join(deepest, 'x.log'));
+        for (let folder = deepest; folder !== dir; folder = path.dirname(folder)) fs.rmdirSync(folder);
+      }
+    });
+
     it('lets the event loop turn while it reads a folder of many small files: a cancel from a timer stops it', async () => {
       // Each small file is read without a wait: without the turns, a timer set at the first file fired after the last.
       for (let index = 0; index < 20_000; index++) fs.writeFileSync(path.join(dir, `f${index}.log`), `${bounceLine(`u${index}@example.com`)}\n`);

@@ -220,16 +220,29 @@ function listFolder(folder: string): FolderListing {
   return { names: names.sort(), notFiles };
 }
 
-/** The files of a folder and its subfolders, by name; a symlink to a folder only when following links. */
-function* openFolder(folder: string, walk: Walk): Generator<OpenedInput> {
-  let listing: FolderListing;
-  try {
-    listing = listFolder(folder);
-  } catch (error) {
-    walk.onProblem(folder, `cannot list folder: ${reason(error)}`, true);
-    return;
-  }
-  for (const name of listing.names) {
+/**
+ * The files of a folder and its subfolders, depth first by name; a symlink to a folder only when following links.
+ * The folders being walked are a stack, not calls within calls: a folder nested thousands deep overflowed the call
+ * stack.
+ */
+function* openFolder(root: string, walk: Walk): Generator<OpenedInput> {
+  const open: { folder: string; listing: FolderListing; next: number }[] = [];
+  const enter = (folder: string) => {
+    try {
+      open.push({ folder, listing: listFolder(folder), next: 0 });
+    } catch (error) {
+      walk.onProblem(folder, `cannot list folder: ${reason(error)}`, true);
+    }
+  };
+  enter(root);
+  while (open.length) {
+    const { folder, listing, next } = open[open.length - 1];
+    if (next === listing.names.length) {
+      open.pop();
+      continue;
+    }
+    open[open.length - 1].next++;
+    const name = listing.names[next];
     const child = path.join(folder, name);
     // A regular file as the folder lists it needs no status call of its own before it is opened.
     if (!listing.notFiles.has(name)) {
@@ -240,7 +253,8 @@ function* openFolder(folder: string, walk: Walk): Generator<OpenedInput> {
     const link = statOrReport(child, true, walk.onProblem);
     const stat = link?.isSymbolicLink() ? statOrReport(child, false, walk.onProblem) : link;
     if (!stat || (link !== stat && stat.isDirectory() && !walk.follow)) continue;
-    yield* openPath(child, stat, false, walk);
+    if (!stat.isDirectory()) yield* openPath(child, stat, false, walk);
+    else if (!walk.seen.seenBefore(stat)) enter(child);
   }
 }
 
