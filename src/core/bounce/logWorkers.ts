@@ -211,6 +211,8 @@ export async function readLogOnAllCores(file: string, name: string, size: number
       Atomics.store(claims, MERGED_SLOT, merged);
       Atomics.notify(claims, MERGED_SLOT);
     };
+    /** The range this thread has claimed and not yet read, or -1. */
+    let ownClaim = -1;
     /** Merges every range whose turn has come, and once no worker is left, reads here those that have no result. */
     const advance = () => {
       while (merged < ranges.length) {
@@ -222,7 +224,9 @@ export async function readLogOnAllCores(file: string, name: string, size: number
         }
         const end = ends[merged];
         if (end) merger.merge(batches[merged], end, ranges[merged], linesMerged, counted[merged]);
-        else if (running === 0) merger.scan(ranges[merged], linesMerged);
+        // Once no worker is left, a range without a result is read here; not the one this thread has claimed and
+        // not yet read (it reads it next: read here as well, it was read twice).
+        else if (running === 0 && merged !== ownClaim) merger.scan(ranges[merged], linesMerged);
         else return;
         mergedOne(counted[merged]);
       }
@@ -270,6 +274,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
       total += counted[index];
     }
     for (let index = Atomics.add(claims, CLAIM_SLOT, 1); index < ranges.length && !failure && !alone; index = Atomics.add(claims, CLAIM_SLOT, 1)) {
+      ownClaim = index;
       advanceOrFail();
       // This thread keeps to the ranges ahead allowed too; the workers' results come in while it waits.
       while (index >= merged + Atomics.load(claims, AHEAD_SLOT) && !failure && running > 0) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -281,6 +286,7 @@ export async function readLogOnAllCores(file: string, name: string, size: number
           else ends[index] = message.end;
         },
       );
+      ownClaim = -1;
       // The workers' results come in between.
       await new Promise((resolve) => setImmediate(resolve));
     }
