@@ -157,8 +157,9 @@ export function decodeText(bytes: Uint8Array, declared?: string): string {
     const asUtf8 = decodeStrictly(bytes, 'utf-8');
     if (asUtf8 !== undefined && isPlausible(asUtf8, 'utf-8')) return asUtf8;
     // KOI8-R read as windows-1251 (and many such pairs) maps every byte, so only detection can tell them apart.
-    const best = detect()[0];
-    if (best && best.encoding !== label && DETECTABLE.has(label) && best.confidence >= OVERRIDE_CONFIDENCE
+    // Only a label detection can name is weighed against it: detection is not run for the others.
+    const best = DETECTABLE.has(label) ? detect()[0] : undefined;
+    if (best && best.encoding !== label && best.confidence >= OVERRIDE_CONFIDENCE
       && best.confidence - confidenceIn(label) >= OVERRIDE_MARGIN && !readSame(sample, label, best.encoding)) {
       const asBest = decodeStrictly(bytes, best.encoding);
       if (asBest !== undefined && isPlausible(asBest, best.encoding)) return asBest;
