@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { ExtractionCancelled, extractBounces, formatRecords, type OutputFormat } from '../../src/core/bounce';
 import { normalizeAddress } from '../../src/core/bounce/address';
 import { decompressed, linesOf } from '../../src/core/bounce/input';
+import { LogLineSplitter } from '../../src/core/bounce/logLines';
 import { runCli } from '../../src/cli/main';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
@@ -336,6 +337,18 @@ describe('hostile input and output', () => {
     it('reads process substitution (<(cat maillog), a /dev/fd path)', () => {
       const out = execFileSync('bash', ['-c', `"${process.execPath}" "${CLI}" extract <(cat "${SAMPLE_LOG}")`], { encoding: 'utf8' });
       assert.equal(out, `${SAMPLE_HARD.join('\n')}\n`);
+    });
+
+    it('counts blank lines without passing them on: a log of nothing but line breaks is read as fast as its bytes are split', async () => {
+      const seen: [string, number][] = [];
+      const splitter = new LogLineSplitter((text, line) => seen.push([text, line]));
+      const bytes = Buffer.from('a\n\n\r\n\rb\n\n');
+      splitter.scan(bytes, 0, bytes.length, true);
+      assert.deepEqual(seen, [['a', 1], ['b', 5]]);
+      assert.equal(splitter.line, 6);
+      // The lines are still counted, and a bounce after them keeps its number.
+      const { records, summary } = await extractBounces([{ name: 'log', text: `${'\n'.repeat(100_000)}${bounceLine('late@example.com')}\n` }]);
+      assert.deepEqual([records.map((record) => [record.address, record.line]), summary.lines], [[['late@example.com', 100_001]], 100_001]);
     });
 
     it('U+2028 and U+2029 inside a log line neither split it nor drop its bounce', async () => {

@@ -17,7 +17,7 @@ const LF = 10;
 const CR = 13;
 const LINE_BREAK = /\r\n|\r|\n/;
 
-/** Receives each line (or piece of a line over MAX_LINE_BYTES) with its 1-based number. */
+/** Receives each line that is not blank (or piece of a line over MAX_LINE_BYTES) with its 1-based number. */
 export type LineHandler = (text: string, line: number) => void;
 
 /** The first LF or CR in bytes[from, end), or -1. Only called past a window without a break (a long line). */
@@ -52,7 +52,9 @@ export class LogLineSplitter {
   private emit(text: string): void {
     if (!this.open) this.line++;
     this.open = false;
-    this.onLine(text, this.line);
+    // A blank line reports nothing in any log format: it is counted, not passed on (a file of nothing but line
+    // breaks took 35 s for 200 MB).
+    if (text.length > 0) this.onLine(text, this.line);
   }
 
   private emitAlone(bytes: Buffer, start: number, end: number): void {
