@@ -171,7 +171,7 @@ function tableSection(table: ReportTable): HTMLElement {
   if (table.rows.length === 0) made.append(element('p', 'note', 'None.'));
   if (table.rest) {
     const rest = element('tr', 'rest');
-    [`${count(table.rest.rows)} more`, ...COLUMNS.map((column) => count(table.rest![column])), '', ''].forEach((cell, at) => rest.append(element('td', numeric(at) ? 'number' : undefined, cell)));
+    [`${table.rest.estimated ? 'about ' : ''}${count(table.rest.rows)} more`, ...COLUMNS.map((column) => count(table.rest![column])), '', ''].forEach((cell, at) => rest.append(element('td', numeric(at) ? 'number' : undefined, cell)));
     body.append(rest);
   }
   grid.append(body);

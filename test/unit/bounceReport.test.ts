@@ -44,6 +44,28 @@ describe('bounce report', () => {
     assert.match(domains, /\| 3 more domains \| 3 \| 0 \| 0 \| 0 \| 0 \| \|/);
   });
 
+  it('keeps at most 2,000 rows a table on 100,000 domains and hosts: busy ones still first, the last line\'s sums exact', () => {
+    const report = new BounceReport();
+    let busy = 0;
+    for (let index = 0; index < 100_000; index++) {
+      report.add(failure(`x@d${index}.example`, '550 5.1.1 User unknown', `mx.d${index}.example[192.0.2.1]:25`));
+      // Two busy domains: one from the start, one first seen halfway (its first row is not given up).
+      if (index % 100 === 0) { report.add(failure('x@busy.example', '550 5.1.1 User unknown')); busy++; }
+      if (index >= 50_000 && index % 50 === 0) { report.add(failure('x@late.example', '550 5.1.1 User unknown')); busy++; }
+    }
+    const rows = (report as unknown as { tallies: Record<string, { rows: Map<string, unknown> }> }).tallies;
+    for (const table of ['domains', 'hosts']) assert.ok(rows[table].rows.size <= 2_000, `${table}: ${rows[table].rows.size} rows`);
+    const { tables } = report.model(SUMMARY);
+    const domains = tables.find((table) => table.id === 'domains')!;
+    assert.deepEqual(domains.rows.slice(0, 2).map((row) => [row.key, row.hard]), [['busy.example', 1_000], ['late.example', 1_000]]);
+    const shown = domains.rows.reduce((sum, row) => sum + row.hard, 0);
+    assert.equal(shown + domains.rest!.hard, 100_000 + busy);
+    assert.equal(domains.rest!.estimated, true);
+    // Linear counting: within 2 % of the 99,950 domains not shown.
+    assert.ok(Math.abs(domains.rest!.rows - 99_952) < 2_000, String(domains.rest!.rows));
+    assert.match(reportText(report.model(SUMMARY)), /about [\d,]+ more domains[^\n]*\n[\s\S]*Over 2,000 domains: the busiest were counted/);
+  });
+
   it('keeps the most frequent diagnostic among thousands of different ones, with the count it surely has', () => {
     const report = new BounceReport();
     for (let index = 0; index < 5000; index++) report.add(failure('a@example.com', `550 5.1.1 unknown user, reason ${index}`));

@@ -13,6 +13,7 @@ import type { BouncePolicy } from '../knowledge/types';
 import { deliveryHash } from './aggregate';
 import { DateReader, DatesObserved, InputDates } from './eventTime';
 import { detach } from './detach';
+import { fnv1a } from './hash';
 import { decodeLogText } from './input';
 import { LogLineSplitter } from './logLines';
 import { createLogParser, LogParser } from './logs';
@@ -217,8 +218,7 @@ const KEY_FILTER_BITS = 20;
  * state the worker had, with the same result (and the worker's state for it is dropped).
  */
 function keyHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  const hash = fnv1a(key);
   return (hash ^ (hash >>> KEY_FILTER_BITS)) & ((1 << KEY_FILTER_BITS) - 1);
 }
 

@@ -5,6 +5,7 @@
 // none of it in the collected heap.
 import { clipped } from './detach';
 import { EventTime, InputDates, PendingStamp, Stamp } from './eventTime';
+import { fnv1a } from './hash';
 import type { ClassifiedEvent } from './types';
 
 /** Stands for the record's own address in a kept diagnostic: a noncharacter, which no server's reply holds. */
@@ -420,11 +421,7 @@ export class RecordStore {
 }
 
 /** FNV-1a of a key, as a non-negative 31-bit number. */
-function keyHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
-  return hash >>> 1;
-}
+const keyHash = (key: string): number => fnv1a(key) >>> 1;
 
 /** Two times are the same when their instants and flags are (the store gives back new objects). */
 export function sameTime(a: EventTime | undefined, b: EventTime | undefined): boolean {

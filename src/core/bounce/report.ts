@@ -9,6 +9,7 @@
 import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
+import { fnv1a } from './hash';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
 import { DateReader, InputDates } from './eventTime';
@@ -64,7 +65,75 @@ function codeOf(failure: { status?: string | null; reply?: string | null }): str
 
 /** A pattern's count; `error` is how much of it a pattern it replaced had counted (space-saving). */
 interface PatternCount { count: number; error: number; example: SourceLine }
-interface Tally extends ColumnCounts { patterns: Map<string, PatternCount>; first: SourceLine }
+/** A row's counts; `error`: how many failures of its key the table may have summed into its rest before the row was
+ * made (TableTally). */
+interface Tally extends ColumnCounts { patterns: Map<string, PatternCount>; first: SourceLine; error: number }
+
+/** Rows a table counts on; once it has twice as many, the least counted half is summed into its rest. A log of a million
+ * domains made a million rows, each with its patterns: 1.8 GB for `smtp-diag report`. */
+const ROWS_KEPT = 1_000;
+/** Bits of the bitmap that estimates a table's distinct keys (linear counting): 128 KB, close up to millions. */
+const DISTINCT_BITS = 20;
+
+const noCounts = (): ColumnCounts => ({ hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0 });
+const totalOf = (counts: ColumnCounts) => counts.hard + counts.review + counts.soft + counts.deferred + counts.inbound;
+
+/**
+ * One table's rows, at most 2 × ROWS_KEPT of them: when full, the least counted half is given up, its counts summed
+ * into `givenUp`, so the rest line stays exact. A key seen again afterwards gets a new row, which may lack up to
+ * `floor` failures (the most a row given up had): ranked by its count plus that, as the space-saving method does, a
+ * key busy enough to be shown keeps its row.
+ */
+class TableTally {
+  readonly rows = new Map<string, Tally>();
+  readonly givenUp = noCounts();
+  private floor = 0;
+  private readonly keyBits = new Uint32Array(1 << (DISTINCT_BITS - 5));
+
+  /** The row of a key, made if need be. */
+  rowOf(key: string, first: SourceLine): Tally {
+    let tally = this.rows.get(key);
+    if (tally) return tally;
+    const bit = fnv1a(key) & ((1 << DISTINCT_BITS) - 1);
+    this.keyBits[bit >>> 5] |= 1 << (bit & 31);
+    if (this.rows.size >= 2 * ROWS_KEPT) this.giveUpLeast();
+    tally = { ...noCounts(), patterns: new Map(), first, error: this.floor };
+    this.rows.set(detach(key), tally);
+    return tally;
+  }
+
+  /** Whether rows were given up: the count of keys is then an estimate, and a row may lack a few failures. */
+  get estimated(): boolean {
+    return this.floor > 0;
+  }
+
+  /** How many distinct keys were counted: exact until rows were given up, then estimated from the bitmap. */
+  get keys(): number {
+    if (!this.estimated) return this.rows.size;
+    let zeros = 0;
+    for (const word of this.keyBits) zeros += 32 - popCount(word);
+    const size = 1 << DISTINCT_BITS;
+    // Every bit set: more keys than the bitmap can tell; as many as it surely holds.
+    const estimate = zeros === 0 ? size : Math.round(-size * Math.log(zeros / size));
+    return Math.max(estimate, this.rows.size);
+  }
+
+  private giveUpLeast(): void {
+    const rank = (tally: Tally) => totalOf(tally) + tally.error;
+    const ranked = [...this.rows].sort((a, b) => rank(b[1]) - rank(a[1]));
+    for (const [key, tally] of ranked.slice(ROWS_KEPT)) {
+      for (const column of COLUMNS) this.givenUp[column] += tally[column];
+      this.floor = Math.max(this.floor, rank(tally));
+      this.rows.delete(key);
+    }
+  }
+}
+
+function popCount(word: number): number {
+  let bits = word - ((word >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return (Math.imul((bits + (bits >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
 
 /** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
 const PATTERN_CACHE_LIMIT = 10_000;
@@ -86,7 +155,7 @@ export interface ReportOptions {
 /** Collects events for the report; feed it from extractBounces' onEvent, which gives each event its input's dates. */
 export class BounceReport {
   private readonly patternOf = new Map<string, string>();
-  private readonly tallies: Record<TableId, Map<string, Tally>> = { domains: new Map(), codes: new Map(), reasons: new Map(), hosts: new Map() };
+  private readonly tallies: Record<TableId, TableTally> = { domains: new TableTally(), codes: new TableTally(), reasons: new TableTally(), hosts: new TableTally() };
   private readonly timeline = new FailureTimeline();
   /** Dates of the files of events added without theirs, as the engine would read them for a text without a file. */
   private readonly ownDates = new Map<string, InputDates>();
@@ -107,12 +176,7 @@ export class BounceReport {
     };
     const pattern = event.diagnostic ? this.pattern(event.diagnostic) : '';
     for (const { id } of TABLES) {
-      const map = this.tallies[id];
-      let tally = map.get(keys[id]);
-      if (!tally) {
-        tally = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0, patterns: new Map(), first: { file: event.file, line: event.line } };
-        map.set(detach(keys[id]), tally);
-      }
+      const tally = this.tallies[id].rowOf(keys[id], { file: event.file, line: event.line });
       tally[column]++;
       if (pattern) count(tally.patterns, pattern, event);
     }
@@ -165,11 +229,13 @@ export class BounceReport {
   }
 }
 
-function table(id: TableId, heading: string, keyName: string, tallies: ReadonlyMap<string, Tally>): ReportTable {
-  const rows = [...tallies].map(([key, tally]) => row(key, tally)).sort((a, b) => b.total - a.total || (a.key < b.key ? -1 : 1));
+function table(id: TableId, heading: string, keyName: string, tallies: TableTally): ReportTable {
+  const rows = [...tallies.rows].map(([key, tally]) => row(key, tally)).sort((a, b) => b.total - a.total || (a.key < b.key ? -1 : 1));
   const hidden = rows.slice(ROWS_SHOWN);
-  const sum = (column: Column) => hidden.reduce((all, each) => all + each[column], 0);
-  const rest = hidden.length ? { rows: hidden.length, ...Object.fromEntries(COLUMNS.map((column) => [column, sum(column)])) as ColumnCounts } : undefined;
+  const sum = (column: Column) => hidden.reduce((all, each) => all + each[column], tallies.givenUp[column]);
+  const rest = hidden.length || tallies.estimated
+    ? { rows: tallies.keys - Math.min(rows.length, ROWS_SHOWN), ...Object.fromEntries(COLUMNS.map((column) => [column, sum(column)])) as ColumnCounts, ...(tallies.estimated && { estimated: true }) }
+    : undefined;
   const own = (each: ReportRow) => each.total - each.inbound;
   const top = rows.filter((each) => own(each) > 0).sort((a, b) => own(b) - own(a) || (a.key < b.key ? -1 : 1)).slice(0, TOP_SHOWN)
     .map(({ key, hard, review, soft, deferred }) => ({ key, hard, review, soft, deferred }));
@@ -249,8 +315,11 @@ function reportBlocks(model: ReportModel): Block[] {
     const cells = (counts: ColumnCounts) => COLUMNS.map((column) => String(counts[column]));
     const rows = each.rows.map((shown) => [shown.key, ...cells(shown), shown.topDiagnostic ? diagnosticCell(shown.topDiagnostic) : '']);
     if (rows.length === 0) rows.push(['(none)', ...COLUMNS.map(() => '0'), '']);
-    if (each.rest) rows.push([`${each.rest.rows} more ${noun}`, ...cells(each.rest), '']);
+    if (each.rest) rows.push([`${each.rest.estimated ? 'about ' : ''}${each.rest.rows} more ${noun}`, ...cells(each.rest), '']);
     blocks.push({ kind: 'heading', text: each.heading }, { kind: 'table', head: [each.keyName, ...COLUMNS.map((column) => COLUMN_NAMES[column]), 'top diagnostic'], rows });
+    if (each.rest?.estimated) {
+      blocks.push({ kind: 'paragraph', text: `Over ${(2 * ROWS_KEPT).toLocaleString('en')} ${noun}: the busiest were counted as the inputs were read and the others summed in the last line, whose sums are exact; a row may lack a few failures from before it was among the busiest.` });
+    }
   }
   if (model.problems.length) blocks.push({ kind: 'heading', text: 'Inputs not scanned' }, { kind: 'list', items: model.problems.map((p) => `${p.file}: ${p.problem}`) });
   return blocks;

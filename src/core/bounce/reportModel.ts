@@ -45,8 +45,10 @@ export interface ReportTable {
   readonly keyName: string;
   /** The busiest rows, most failures first (inbound rejects included, as counted). */
   readonly rows: readonly ReportRow[];
-  /** The rows not shown, summed up; undefined when all are shown. */
-  readonly rest?: ColumnCounts & { readonly rows: number };
+  /** The rows not shown, summed up; undefined when all are shown. `estimated`: the table had so many keys that it
+   * counted the busiest as it went and summed the others here; `rows` is then an estimate, and a shown row may lack a
+   * few failures from before it was among the busiest. */
+  readonly rest?: ColumnCounts & { readonly rows: number; readonly estimated?: boolean };
   /** The keys with most of our own failures (inbound rejects left out), for a chart. */
   readonly top: readonly ({ readonly key: string } & Record<TimelineColumn, number>)[];
 }
