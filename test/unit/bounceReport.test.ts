@@ -11,7 +11,7 @@ import { TIMELINE_COLUMNS } from '../../src/core/bounce/reportModel';
 import { UNSAFE_CHARACTER } from '../../src/core/bounce/safeText';
 import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
 
-const SUMMARY: ExtractSummary = { files: 1, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
+const SUMMARY: ExtractSummary = { files: 1, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], laterDeliveredCount: 0, problems: [] };
 
 function failure(address: string, diagnostic: string, remoteMta = 'mx.example.com[192.0.2.1]:25'): ClassifiedEvent {
   return { address, outcome: 'failed', status: '5.1.1', reply: '550', diagnostic, remoteMta, file: 'log', line: 1, format: 'test', type: 'hard', reason: 'user-unknown', rule: 'address-gone' };

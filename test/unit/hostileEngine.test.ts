@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { extractBounces, extractBounceStream } from '../../src/core/bounce';
+import { extractBounces, extractBounceStream, LATER_DELIVERED_KEPT } from '../../src/core/bounce';
 import type { ClassifiedEvent } from '../../src/core/bounce';
 import { clipAddressFields, MAX_ADDRESS_FIELD_BYTES } from '../../src/core/bounce/addressFields';
 import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
@@ -138,6 +138,19 @@ describe('hostile input: time linear in the length', function () {
 describe('hostile input: memory bounded by bytes', function () {
   this.timeout(120_000);
 
+  it('names at most LATER_DELIVERED_KEPT addresses delivered after failing, and counts them all', async () => {
+    const count = LATER_DELIVERED_KEPT + 500;
+    const postfix = (i: number, status: string) => `${SYSLOG}postfix/smtp[1]: Q${i.toString(16)}: to=<u${i}@example.com>, relay=none, ${status}`;
+    const lines = [
+      ...Array.from({ length: count }, (_, i) => postfix(i, 'dsn=5.1.1, status=bounced (550 5.1.1 User unknown)')),
+      ...Array.from({ length: count }, (_, i) => postfix(i, 'dsn=2.0.0, status=sent (250 ok)')),
+    ];
+    const { records, summary } = await extractBounces([{ name: 'log', text: lines.join('\n') }]);
+    assert.deepEqual([records.length, summary.laterDelivered.length, summary.laterDeliveredCount], [0, LATER_DELIVERED_KEPT, count]);
+    const report = new BounceReport();
+    assert.equal(report.model(summary).laterDelivered.more, count - 20);
+  });
+
   it('Postfix: 40 deferrals of 1 MB, never settled, keep a bounded prefix of each', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `${SYSLOG}postfix/smtp[1]: Q${i.toString(16)}: to=<a${i}@b.example>, relay=none, dsn=4.0.0, status=deferred (${'x'.repeat(MB)})`);
     const growth = await heapGrowthAt((measure) => extractLines([...lines, SENTINEL], atSentinel(measure)));
@@ -181,7 +194,7 @@ describe('hostile input: memory bounded by bytes', function () {
       measure();
     });
     assert.ok(growth < 24 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB`);
-    const { timeline } = report.model({ files: 1, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] });
+    const { timeline } = report.model({ files: 1, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], laterDeliveredCount: 0, problems: [] });
     assert.equal(timeline.undated, 200_000);
     assert.equal(timeline.unit, 'month');
   });
@@ -204,7 +217,7 @@ describe('hostile input: memory bounded by bytes', function () {
     const growth = process.memoryUsage().heapUsed - before;
     // Each input's pending hours were kept to the end, a map and a stamp each: the heap grew by 13 MB here (3 MB now).
     assert.ok(growth < 6 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB with the report alive`);
-    assert.equal(report.model({ files: 20_000, bytes: 0, lines: 20_000, messages: 0, failed: 20_000, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] }).timeline.buckets.reduce((sum, bucket) => sum + bucket.hard, 0), 20_000);
+    assert.equal(report.model({ files: 20_000, bytes: 0, lines: 20_000, messages: 0, failed: 20_000, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], laterDeliveredCount: 0, problems: [] }).timeline.buckets.reduce((sum, bucket) => sum + bucket.hard, 0), 20_000);
   });
 
   it('the report of 150,000 distinct failed addresses makes no record: its CLI runs in a 40 MB heap', function () {

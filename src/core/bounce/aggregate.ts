@@ -188,15 +188,20 @@ export class BounceAggregator {
     }
   }
 
-  /** Addresses whose failure was followed by a successful delivery. */
-  laterDelivered(): string[] {
+  /** Addresses whose failure was followed by a successful delivery: how many, and the first `kept` of them (a log
+   * can hold millions, and a report names twenty). */
+  laterDelivered(kept: number): { addresses: string[]; count: number } {
     const addresses: string[] = [];
+    let count = 0;
+    const note = (address: () => string) => {
+      if (count++ < kept) addresses.push(address());
+    };
     const { store } = this;
     // Held in the store alone, the closed rows are known by their numbers, without making every record.
     if (this.runs.count === 0) {
-      for (const row of store.allRows()) if (store.count(row) > 0 && store.deliveredAt(row) > store.lastFailure(row)) addresses.push(store.address(row));
-    } else for (const story of this.stories()) if (closed(story)) addresses.push(story.record!.address);
-    return addresses;
+      for (const row of store.allRows()) if (store.count(row) > 0 && store.deliveredAt(row) > store.lastFailure(row)) note(() => store.address(row));
+    } else for (const story of this.stories()) if (closed(story)) note(() => story.record!.address);
+    return { addresses, count };
   }
 
   /**

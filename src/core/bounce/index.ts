@@ -63,8 +63,11 @@ export interface ExtractSummary {
   deferred: number;
   delivered: number;
   rejectedInbound: number;
-  /** Addresses that failed and later were delivered in the same input: left out of the records. */
+  /** Addresses that failed and later were delivered in the same input, left out of the records: the first
+   * LATER_DELIVERED_KEPT of them. */
   laterDelivered: string[];
+  /** How many there were in all. */
+  laterDeliveredCount: number;
   /** Inputs that gave nothing or not all, with the reason: unreadable, binary, empty, corrupt, trailing garbage. */
   problems: SkippedInput[];
 }
@@ -90,6 +93,9 @@ export interface ExtractStream {
  */
 const MAX_MESSAGE_BYTES = 2 << 20;
 
+/** Addresses delivered after failing that a summary names. */
+export const LATER_DELIVERED_KEPT = 1_000;
+
 /** Where the year of an input's syslog stamps comes from: the caller, else when the input was last written, else now. */
 function yearSourceOf(input: OpenedInput, options: ExtractOptions): YearSource {
   return options.year !== undefined ? { year: options.year } : { reference: input.modified ?? Date.now() };
@@ -102,7 +108,7 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
 
 /** As extractBounces, the records made as they are taken (the CLI writes each as it comes). */
 export async function extractBounceStream(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractStream> {
-  const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], problems: [] };
+  const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], laterDeliveredCount: 0, problems: [] };
   const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
   const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
   const taker = new EventTaker(options.onEvent);
@@ -142,7 +148,9 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
     throw error;
   });
   Object.assign(summary, classifier.counts);
-  summary.laterDelivered = taker.aggregator.laterDelivered();
+  const later = taker.aggregator.laterDelivered(LATER_DELIVERED_KEPT);
+  summary.laterDelivered = later.addresses;
+  summary.laterDeliveredCount = later.count;
   return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
 }
 

@@ -216,7 +216,7 @@ export class BounceReport {
         files: summary.files, lines: summary.lines, messages: summary.messages, failed: summary.failed,
         deferred: summary.deferred, delivered: summary.delivered, rejectedInbound: summary.rejectedInbound,
       },
-      laterDelivered: { shown: later.slice(0, LATER_DELIVERED_SHOWN), more: Math.max(0, later.length - LATER_DELIVERED_SHOWN) },
+      laterDelivered: { shown: later.slice(0, LATER_DELIVERED_SHOWN), more: Math.max(0, summary.laterDeliveredCount - LATER_DELIVERED_SHOWN) },
       timeline: this.timeline.timeline(),
       tables: TABLES.map(({ id, heading, keyName }) => table(id, heading, keyName, this.tallies[id])),
       addresses: addressRows(options.records ?? []),
