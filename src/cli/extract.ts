@@ -75,7 +75,8 @@ export const extractCommand: CliCommand = {
     for (const batch of batches) {
       const { records, summary } = await extractBounceStream(batch, options);
       await writePieces(io.stdout, formattedPieces(records, parsed.format));
-      problems.push(...summary.problems);
+      // Not pushed as arguments: a folder of many unreadable files gives thousands.
+      for (const problem of summary.problems) problems.push(problem);
     }
     writeProblems(io.stderr, 'extract', problems);
     return problems.some((problem) => problem.unreadable) ? EXIT.inputError : EXIT.ok;

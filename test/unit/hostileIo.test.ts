@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { ExtractionCancelled, extractBounces, formatRecords, type OutputFormat } from '../../src/core/bounce';
 import { normalizeAddress } from '../../src/core/bounce/address';
-import { decompressed, linesOf } from '../../src/core/bounce/input';
+import { decompressed, linesOf, MAX_PROBLEMS_LISTED } from '../../src/core/bounce/input';
 import { LogLineSplitter } from '../../src/core/bounce/logLines';
 import { runCli } from '../../src/cli/main';
 import { runCliCaptured } from '../helpers/runCliCaptured';
@@ -123,6 +123,19 @@ describe('hostile input and output', () => {
         fs.rmSync(path.join(deepest, 'x.log'));
         for (let folder = deepest; folder !== dir; folder = path.dirname(folder)) fs.rmdirSync(folder);
       }
+    });
+
+    it('lists the first 10,000 problems of a folder and counts the others in one line, unreadable when one was', async () => {
+      // 10,050 empty files, then a link to nothing: it cannot be read, and exit status 1 must still say so.
+      for (let index = 0; index < MAX_PROBLEMS_LISTED + 50; index++) fs.writeFileSync(path.join(dir, `e${String(index).padStart(5, '0')}.log`), '');
+      fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'zz-dangling'));
+      const { summary } = await extractBounces([{ path: dir }]);
+      assert.equal(summary.problems.length, MAX_PROBLEMS_LISTED + 1);
+      assert.deepEqual(summary.problems.at(-1), { file: '(after the 10,000 above)', problem: '51 more input(s) not read or read in part, not listed', unreadable: true });
+      // The CLI pushed every problem as an argument of one call: 200,000 overflowed the call stack.
+      const result = await runCliCaptured(['extract', dir]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /\(after the 10,000 above\): 51 more input\(s\) not read or read in part, not listed\n$/);
     });
 
     it('lets the event loop turn while it reads a folder of many small files: a cancel from a timer stops it', async () => {

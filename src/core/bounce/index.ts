@@ -22,7 +22,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { BouncePolicy } from '../knowledge/types';
 import { DateReader, InputDates, YearSource } from './eventTime';
-import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemReporter, SkippedInput, linesOf, readContents, WHOLE_READ_BYTES } from './input';
+import { BounceInput, ContentKind, ExtractionCancelled, OpenedInput, ProblemList, ProblemReporter, SkippedInput, linesOf, readContents, WHOLE_READ_BYTES } from './input';
 import { LogChunkFeeder, LogLineSplitter } from './logLines';
 import { RangeReader } from './logScan';
 import { rangeSizes, readLogOnAllCores, workersAvailable } from './logWorkers';
@@ -109,7 +109,9 @@ export async function extractBounces(inputs: readonly BounceInput[], options: Ex
 /** As extractBounces, the records made as they are taken (the CLI writes each as it comes). */
 export async function extractBounceStream(inputs: readonly BounceInput[], options: ExtractOptions = {}): Promise<ExtractStream> {
   const summary: ExtractSummary = { files: 0, bytes: 0, lines: 0, messages: 0, failed: 0, deferred: 0, delivered: 0, rejectedInbound: 0, laterDelivered: [], laterDeliveredCount: 0, problems: [] };
-  const problem: ProblemReporter = (file, text, unreadable = false) => summary.problems.push({ file, problem: text, unreadable });
+  const listed = new ProblemList();
+  summary.problems = listed.problems;
+  const problem: ProblemReporter = (file, text, unreadable = false) => listed.add({ file, problem: text, unreadable });
   const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
   const taker = new EventTaker(options.onEvent);
   const take = eventReader(classifier, taker);

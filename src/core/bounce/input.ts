@@ -26,6 +26,33 @@ export interface SkippedInput {
 }
 export type ProblemReporter = (file: string, problem: string, unreadable?: boolean) => void;
 
+/** Problems listed one by one; those after them are counted in one last entry. */
+export const MAX_PROBLEMS_LISTED = 10_000;
+
+/**
+ * Problems of inputs: one entry each up to MAX_PROBLEMS_LISTED, then one last entry that counts the others (unreadable
+ * when any of them was). A folder of a million empty files made a million entries, printed line by line.
+ */
+export class ProblemList {
+  readonly problems: SkippedInput[] = [];
+  private more = 0;
+  private moreUnreadable = false;
+
+  add(problem: SkippedInput): void {
+    if (this.problems.length < MAX_PROBLEMS_LISTED) {
+      this.problems.push(problem);
+      return;
+    }
+    this.more++;
+    this.moreUnreadable ||= problem.unreadable;
+    this.problems[MAX_PROBLEMS_LISTED] = {
+      file: `(after the ${MAX_PROBLEMS_LISTED.toLocaleString('en')} above)`,
+      problem: `${this.more.toLocaleString('en')} more input(s) not read or read in part, not listed`,
+      unreadable: this.moreUnreadable,
+    };
+  }
+}
+
 /** Thrown when the caller's AbortSignal fires. */
 export class ExtractionCancelled extends Error {
   constructor() { super('Extraction cancelled'); }

@@ -337,7 +337,7 @@ export function reportMarkdown(model: ReportModel): string {
       case 'title': lines.push(`# ${escapeMarkdown(block.text)}`); break;
       case 'heading': lines.push(`## ${escapeMarkdown(block.text)}`); break;
       case 'paragraph': lines.push(escapeMarkdown(block.text)); break;
-      case 'list': lines.push(...block.items.map((item) => `- ${escapeMarkdown(item)}`)); break;
+      case 'list': for (const item of block.items) lines.push(`- ${escapeMarkdown(item)}`); break;
       case 'table': {
         // The key column is unnamed: the heading names it.
         const cellsOf = (cells: readonly string[]) => `|${cells.map((cell) => (cell ? ` ${escapeMarkdown(cell)} ` : ' ')).join('|')}|`;
@@ -365,7 +365,7 @@ export function reportText(model: ReportModel): string {
         break;
       }
       case 'paragraph': lines.push(escapeUnsafe(block.text)); break;
-      case 'list': lines.push(...block.items.map((item) => `- ${escapeUnsafe(item)}`)); break;
+      case 'list': for (const item of block.items) lines.push(`- ${escapeUnsafe(item)}`); break;
       case 'table': {
         const rows = [block.head, ...block.rows].map((cells) => cells.map(escapeUnsafe));
         const widths = block.head.map((_, at) => Math.max(...rows.map((cells) => cells[at].length)));

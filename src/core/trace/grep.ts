@@ -179,7 +179,7 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     const found: FoundLine[] = [];
     if (headStop > 0) {
       const head = Buffer.concat([...carry, fresh.subarray(0, headStop)], carried + headStop);
-      found.push(...searchPart(head, head.length - 1, head.includes(CR)));
+      for (const line of searchPart(head, head.length - 1, head.includes(CR))) found.push(line);
     }
     carry = [];
     carried = 0;
@@ -190,7 +190,8 @@ export async function* linesHolding(chunks: AsyncIterable<Buffer>, needles: read
     // The chunk is kept (and released when it leaves the window) with the region of its own bytes, if there is one.
     if (headStop <= freshCut) {
       const rest = headStop ? fresh.subarray(headStop) : fresh;
-      found.push(...searchPart(rest, freshCut - headStop, lastCr >= headStop, chunk));
+      // Not pushed as arguments: a block of short lines may hold hundreds of thousands.
+      for (const line of searchPart(rest, freshCut - headStop, lastCr >= headStop, chunk)) found.push(line);
     } else release(chunk);
     if (before.length || found.length) yield { lines: [...before, ...found], windowFromStart };
   }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { BouncePolicy } from '../knowledge/types';
 import type { BounceInput, ProblemReporter, ReadOptions, SkippedInput } from '../bounce/input';
-import { fileBlocks, linesOf, readContents } from '../bounce/input';
+import { fileBlocks, linesOf, ProblemList, readContents } from '../bounce/input';
 import { linesHolding } from './grep';
 import { bareQuery, compareLines, MessageIndex, type MessageTrace, type TracedLine } from './index';
 
@@ -105,9 +105,9 @@ async function* countedBlocks(blocks: AsyncIterable<Buffer>, readOf: (bytes: num
  * closures, which share their scope's variables: a stream the pass left unread holds its reporter until the stream's
  * pending read ends, and must not hold the pass's index with it.
  */
-function problemReporter(pass: number, problems: SkippedInput[], names: ReadonlyMap<string, string>): ProblemReporter {
+function problemReporter(pass: number, problems: ProblemList, names: ReadonlyMap<string, string>): ProblemReporter {
   return (file, text, unreadable = false) => {
-    if (pass === 1) problems.push({ file: names.get(file) ?? file, problem: text, unreadable });
+    if (pass === 1) problems.add({ file: names.get(file) ?? file, problem: text, unreadable });
   };
 }
 
@@ -115,13 +115,14 @@ function problemReporter(pass: number, problems: SkippedInput[], names: Readonly
 export async function traceMessages(query: string, inputs: readonly BounceInput[], options: TraceOptions = {}): Promise<TraceResult> {
   const initial = queryNeedles(query);
   const spool = await spooled(inputs);
-  const problems: SkippedInput[] = [];
+  const listed = new ProblemList();
+  const { problems } = listed;
   /** The blocks files were read in, once the search is done with them: the next are read into them. */
   const spareBlocks: Buffer[] = [];
   try {
     let searched = new Set(initial);
     for (let pass = 1; ; pass++) {
-      const read = await readPass({ query, initial, searched, spool, problem: problemReporter(pass, problems, spool.names), spareBlocks, options });
+      const read = await readPass({ query, initial, searched, spool, problem: problemReporter(pass, listed, spool.names), spareBlocks, options });
       if (read.complete || pass === MAX_PASSES) {
         const { messages } = read;
         const lines = messages.flatMap((message) => message.lines).sort(compareLines);
