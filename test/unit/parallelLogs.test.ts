@@ -162,8 +162,8 @@ describe('reading a log on several threads', function () {
   });
 
   it('reads a range again whole when the state of the ranges before it and its own would pass the bounds', async () => {
-    // 60,000 queue IDs deferred and never settled: more than the 50,000 the state keeps. Whichever are forgotten
-    // decides which expiries at the end find their recipient.
+    // 60,000 queue IDs deferred and never settled: more than the state keeps (its 8 M characters hold some 33,000
+    // of these). Whichever are forgotten decides which expiries at the end find their recipient.
     const lines: string[] = [];
     for (let id = 0; id < 60_000; id++) lines.push(`Mar  3 10:00:00 mx postfix/smtp[1]: Q${id}: to=<u${id}@example.com>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.9]:25: Connection timed out)`);
     for (const id of [0, 9_999, 10_000, 30_000, 59_999]) lines.push(`Mar  8 10:00:00 mx postfix/qmgr[2]: Q${id}: from=<news@example.org>, status=expired, returned to sender`);
@@ -173,7 +173,7 @@ describe('reading a log on several threads', function () {
       fs.writeFileSync(file, `${lines.join('\n')}\n`);
       const { extract, readAgain } = await assertSameOnTwoThreads([{ path: file }], 1 << 20);
       assert.ok(readAgain > 0, 'some range was read again');
-      assert.deepEqual(JSON.parse(extract.records).map((record: { address: string }) => record.address), ['u10000@example.com', 'u30000@example.com', 'u59999@example.com']);
+      assert.deepEqual(JSON.parse(extract.records).map((record: { address: string }) => record.address), ['u30000@example.com', 'u59999@example.com']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
