@@ -246,7 +246,7 @@ function row(key: string, tally: Tally): ReportRow {
   const { hard, review, soft, deferred, inbound } = tally;
   const top = topPattern(tally.patterns);
   return {
-    key, hard, review, soft, deferred, inbound, total: hard + review + soft + deferred + inbound,
+    key, hard, review, soft, deferred, inbound, total: totalOf(tally),
     ...(top && { topDiagnostic: { text: top[0], count: top[1].count - top[1].error, atLeast: top[1].error > 0 } }),
     example: top?.[1].example ?? tally.first,
   };
