@@ -68,7 +68,8 @@ export const extractCommand: CliCommand = {
       io.stderr.write(`smtp-diag extract: ${escapeUnsafe(parsed)}\n${USAGE}\n`);
       return EXIT.usage;
     }
-    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year, threads: allCores() };
+    // The records are all it prints: no pass to name the addresses delivered after failing.
+    const options = { includeSoft: parsed.all, followSymlinks: parsed.follow, year: parsed.year, threads: allCores(), laterDelivered: false };
     // NDJSON is for pipelines: each input's records go out once it is read, not after the last input.
     const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
     const problems: SkippedInput[] = [];

@@ -3,7 +3,7 @@
 // and a newer count cancels an older one still running.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { extractBounces } from '../core/bounce';
+import { extractBounceStream } from '../core/bounce';
 import { failureKindOf } from '../core/bounce/failureKind';
 import type { FailureKind } from '../core/bounce/failureKind';
 import { EDITOR_READING } from '../editor/bounceInputs';
@@ -47,10 +47,12 @@ export function registerBounceStatusBar(): vscode.Disposable {
     running = controller;
     const counts: Counts = { hard: 0, review: 0, soft: 0, deferred: 0, inbound: 0 };
     try {
-      await extractBounces([{ name: document.uri.toString(), text: document.getText() }], {
-        ...EDITOR_READING, policy: currentBouncePolicy(document.uri), signal: controller.signal,
+      // The events are counted as they come; the records are never made.
+      const { dispose } = await extractBounceStream([{ name: document.uri.toString(), text: document.getText() }], {
+        ...EDITOR_READING, policy: currentBouncePolicy(document.uri), signal: controller.signal, laterDelivered: false,
         onEvent: (event) => { const kind = failureKindOf(event); if (kind) counts[kind]++; },
       });
+      dispose();
     } catch {
       // Cancelled by a newer count, or text the engine cannot read: the item keeps its last count.
       return;

@@ -54,7 +54,7 @@ export function registerCheckBouncedDomains(): vscode.Disposable {
     try {
       result = await withCancellableProgress(`Checking the domains of hard bounces in ${source.label}`, async (signal, progress) => {
         progress.report({ message: 'extracting hard bounces…' });
-        const { records } = await extractBounces(source.inputs, { ...EDITOR_READING, policy: currentBouncePolicy(), signal });
+        const { records } = await extractBounces(source.inputs, { ...EDITOR_READING, policy: currentBouncePolicy(), signal, laterDelivered: false });
         const groups = groupByDomain(records.map((record) => record.address));
         let reported = 0;
         const checks = await checkDomains([...groups.keys()], {

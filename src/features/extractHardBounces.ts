@@ -18,7 +18,7 @@ export function registerExtractHardBounces(): vscode.Disposable {
     }
     const configured = vscode.workspace.getConfiguration(SETTINGS_PREFIX).get<string>(SETTINGS.extractFormat, 'text');
     const format: OutputFormat = OUTPUT_FORMATS.includes(configured as OutputFormat) ? configured as OutputFormat : 'text';
-    const result = await readWithProgress(`Extracting hard bounces from ${source.label}`, 'Hard-bounce extraction cancelled; nothing was written.', options?.signal, (reading) => extractBounces(source.inputs, reading));
+    const result = await readWithProgress(`Extracting hard bounces from ${source.label}`, 'Hard-bounce extraction cancelled; nothing was written.', options?.signal, (reading) => extractBounces(source.inputs, { ...reading, laterDelivered: false }));
     if (!result) return undefined;
     const { records, summary } = result;
     const problems = summary.problems.map((problem) => `${vscode.workspace.asRelativePath(problem.file)}: ${problem.problem}`);

@@ -64,6 +64,16 @@ describe('records past the memory budget', function () {
     assert.deepEqual([...inRuns.summary.laterDelivered].sort(), [...inMemory.summary.laterDelivered].sort());
   });
 
+  it('gives the same records without the pass that names the addresses delivered after failing', async () => {
+    recordLimits.bytes = 1;
+    const named = await extractBounces(inputs(), { includeSoft: true, year: 2025 });
+    const unnamed = await extractBounces(inputs(), { includeSoft: true, year: 2025, laterDelivered: false });
+    assert.ok(named.summary.laterDelivered.length > 100, `${named.summary.laterDelivered.length} delivered after failing`);
+    assert.equal(named.summary.laterDeliveredCount, named.summary.laterDelivered.length);
+    assert.deepEqual([unnamed.summary.laterDelivered, unnamed.summary.laterDeliveredCount], [[], 0]);
+    assert.deepEqual(unnamed.records, named.records);
+  });
+
   it('removes its run files when the CLI is stopped with Ctrl+C, and exits 130', async () => {
     const own = mkdtempSync(path.join(tmpdir(), 'runs-interrupted-'));
     try {

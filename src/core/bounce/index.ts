@@ -51,6 +51,10 @@ export interface ExtractOptions {
   /** Threads that read a log file of 512 MB or more (rangeSizes.minBytes; worker_threads, when the worker script is
    * there); default 1: this thread alone. */
   readonly threads?: number;
+  /** Whether the summary names the addresses delivered after failing (laterDelivered, laterDeliveredCount), which
+   * only a report shows: default true. Finding them is a pass over every record, read back from disk when they went
+   * there; without it both stay empty. */
+  readonly laterDelivered?: boolean;
 }
 
 export interface ExtractSummary {
@@ -64,7 +68,7 @@ export interface ExtractSummary {
   delivered: number;
   rejectedInbound: number;
   /** Addresses that failed and later were delivered in the same input, left out of the records: the first
-   * LATER_DELIVERED_KEPT of them. */
+   * LATER_DELIVERED_KEPT of them (none unless ExtractOptions.laterDelivered). */
   laterDelivered: string[];
   /** How many there were in all. */
   laterDeliveredCount: number;
@@ -150,9 +154,11 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
     throw error;
   });
   Object.assign(summary, classifier.counts);
-  const later = taker.aggregator.laterDelivered(LATER_DELIVERED_KEPT);
-  summary.laterDelivered = later.addresses;
-  summary.laterDeliveredCount = later.count;
+  if (options.laterDelivered ?? true) {
+    const later = taker.aggregator.laterDelivered(LATER_DELIVERED_KEPT);
+    summary.laterDelivered = later.addresses;
+    summary.laterDeliveredCount = later.count;
+  }
   return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
 }
 

@@ -1,9 +1,9 @@
 // Filtering a mail log by what the bounce engine made of each line: failures, hard bounces, deferrals, inbound
-// rejects, or the lines about one domain, one remote host or one code. The verdicts are the engine's (extractBounces
+// rejects, or the lines about one domain, one remote host or one code. The verdicts are the engine's (extractBounceStream
 // and its decision table); this only picks the lines the events came from and reads those lines again.
 import type { BounceInput, ReadOptions } from '../bounce/input';
 import { linesOf, readContents } from '../bounce/input';
-import { extractBounces, type ClassifiedEvent, type SkippedInput } from '../bounce';
+import { extractBounceStream, type ClassifiedEvent, type SkippedInput } from '../bounce';
 import type { BouncePolicy } from '../knowledge/types';
 
 export const LOG_FILTERS = ['failures', 'hard', 'deferrals', 'inbound-rejects', 'domain', 'remote-host', 'code'] as const;
@@ -57,8 +57,9 @@ export async function filterLogLines(inputs: readonly BounceInput[], filter: Log
   const wanted = new Map<string, Set<number>>();
   let count = 0;
   let truncated = false;
-  const { summary } = await extractBounces(inputs, {
-    ...options, includeSoft: true,
+  // Only the events are wanted: the records are never made.
+  const { summary, dispose } = await extractBounceStream(inputs, {
+    ...options, includeSoft: true, laterDelivered: false,
     onEvent: (event) => {
       if (!eventMatches(filter, event)) return;
       const numbers = wanted.get(event.file) ?? new Set<number>();
@@ -71,6 +72,7 @@ export async function filterLogLines(inputs: readonly BounceInput[], filter: Log
       count++;
     },
   });
+  dispose();
   const lines: FilteredLine[] = [];
   if (count === 0) return { lines, truncated, problems: summary.problems };
   // The second reading fetches the lines' texts; its problems are the first reading's.
