@@ -103,7 +103,7 @@ describe('records past the memory budget', function () {
 });
 
 describe('run files', () => {
-  it('give back every row as written: no record, every field, a lone surrogate, empty texts, a text of 3 MB', () => {
+  it('give back every row as written: no record, every field, Latin-1 and wider texts, a lone surrogate, empty texts, a text of 3 MB', () => {
     const own = mkdtempSync(path.join(tmpdir(), 'run-format-'));
     try {
       const rows: RunRow[] = [
@@ -119,6 +119,11 @@ describe('run files', () => {
         {
           key: 'c@x.example', count: 1, lastFailure: 41, deliveredAt: 0, priorDelivery: 0, time: [1, 0],
           record: { address: 'c@x.example', type: 'soft', reason: 'mailbox-full', rule: 'code', diagnostic: '', file: 'maillog', line: 1 },
+        },
+        {
+          // Latin-1 to its last character, then text that needs UTF-16 (Cyrillic, an emoji's pair).
+          key: 'd@x.example', count: 1, lastFailure: 42, deliveredAt: 0, priorDelivery: 0, time: [1, 0],
+          record: { address: 'D@x.example', type: 'hard', reason: 'user-unknown', rule: 'code', diagnostic: 'Boîte inconnue \u00ff', remoteMta: 'почта.example', messageId: '\u{1f4e7}', file: 'maillog', line: 2 },
         },
       ];
       const file = path.join(own, 'run');
