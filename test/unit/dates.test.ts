@@ -212,6 +212,22 @@ describe('dates of records: ISO 8601, and the year of syslog stamps', () => {
         Object.fromEntries(Object.entries(expected).map(([who, values]) => [who, values.map(String)])));
     });
 
+    it('writes every instant as Date does: years 0 to 9999, before 1970, milliseconds, fractions cut, zoned or not', () => {
+      const instants = [0, -1, 1, 999, -86_400_001, 1_700_000_000_123, 1_700_000_000_123.9, -1.5, Date.UTC(2024, 1, 29, 23, 59, 59, 999)];
+      const farthest = [new Date('0000-01-01T00:00:00.000Z').getTime(), new Date('9999-12-31T23:59:59.999Z').getTime()];
+      instants.push(...farthest);
+      // Random instants over the whole range, then close to one another (records on the same day, in any order).
+      let seed = 7;
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+      for (let index = 0; index < 2000; index++) instants.push(Math.floor(farthest[0] + random() * (farthest[1] - farthest[0])));
+      for (let index = 0; index < 2000; index++) instants.push(1_700_000_000_000 + Math.floor(random() * 3 * 86_400_000) - 86_400_000);
+      for (const instant of instants) {
+        const expected = new Date(instant).toISOString();
+        assert.equal(isoText({ instant, zoned: true, yearInferred: false }), expected, String(instant));
+        assert.equal(isoText({ instant, zoned: false, yearInferred: false }), expected.slice(0, -1), String(instant));
+      }
+    });
+
     it('reads RFC 5322 dates (zone names, two-digit years, comments) and refuses impossible ones', () => {
       const iso = (text: string) => { const time = fullDate(text); return time && isoText(time); };
       assert.equal(iso('Thu, 29 Apr 2013 23:34:45 -0800 (PST)'), '2013-04-30T07:34:45.000Z');
