@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classify, smtpStageIn } from '../../src/core/bounce/classify';
+import { classify, createClassifier, smtpStageIn } from '../../src/core/bounce/classify';
 import type { BounceEvent } from '../../src/core/bounce/types';
 import { hoverCardAt } from '../../src/core/codes/hoverCard';
 import { explainCode, listCodes } from '../../src/core/knowledge';
@@ -70,6 +70,37 @@ describe('decision table', () => {
     // At a mobile carrier the echo still proves RCPT TO was answered.
     assert.equal(classify(failure('550 <a.b@ezweb.ne.jp>: User unknown', { address: 'a.b@ezweb.ne.jp' })).type, 'hard');
     assert.equal(classify(failure('550 : User unknown', { address: 'a.b@ezweb.ne.jp' })).type, 'soft');
+  });
+
+  it('reads identifiers as data, not words: a Gmail ID that spells "quota" says nothing of a full mailbox', () => {
+    const gmail = (id: string) => `550-5.1.1 The email account that you tried to reach does not exist. 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser ${id} - gsmtp`;
+    assert.equal(verdictOf(gmail('d9443c01a7336-2f3a5b2c4esi1234567pln.12'), { status: '5.1.1' }), 'hard user-unknown');
+    assert.equal(verdictOf(gmail('xquota9443c01a7-2f3a5b2c4esi1234567pln.12'), { status: '5.1.1' }), 'hard user-unknown');
+    // Words stay words, with or without digits nearby: Gmail's "OverQuotaTemp", a blocklist's "dnsbl-1".
+    assert.equal(verdictOf('452-4.2.2 The recipient\'s inbox is out of space. https://support.google.com/mail/?p=OverQuotaTemp a1b2c3d4e5f6g7-h8 - gsmtp', { status: '5.2.2' }), 'soft mailbox-full');
+    assert.equal(verdictOf('554 5.7.1 Service unavailable; listed at dnsbl-1.uceprotect.net', { status: '5.7.1' }), 'soft blocked');
+  });
+
+  it('gives the verdict of classify() through the classifier\'s two caches: by text, and by what the table reads', () => {
+    const classifier = createClassifier();
+    const texts = [
+      '550 5.1.1 <{a}>: Recipient address rejected: User unknown', '552 5.2.2 <{a}>: mailbox full', '550 User unknown',
+      '550-5.1.1 The email account that you tried to reach does not exist. {id} - gsmtp', '550 <{a}>: User unknown', '550 Rejected',
+      '554 5.7.1 Service unavailable; Client host [192.0.2.{n}] blocked using zen.spamhaus.org', 'expired in queue; last error: 450 4.7.1 Greylisted {id}',
+    ];
+    const addresses = ['a@example.com', 'b@ezweb.ne.jp', 'c@docomo.ne.jp'];
+    const events: BounceEvent[] = [];
+    for (let round = 0; round < 3; round++) {
+      texts.forEach((text, index) => addresses.forEach((address) => ['failed', 'deferred'].forEach((outcome) => [undefined, 'DATA', 'RCPT'].forEach((stage) => {
+        const diagnostic = text.replace('{a}', address).replace('{id}', `a${round}b2c3d4e5f6${index}`).replace('{n}', String(round));
+        events.push(failure(diagnostic, { address, outcome: outcome as BounceEvent['outcome'], stage: stage as BounceEvent['stage'], status: index % 3 ? undefined : '5.0.0' }));
+      }))));
+    }
+    for (const event of events) {
+      const { type, reason, rule } = classify(event);
+      const cached = classifier(event);
+      assert.deepEqual([cached.type, cached.reason, cached.rule], [type, reason, rule], event.diagnostic);
+    }
   });
 
   it('reads boilerplate "check the address and try again" as advice, not as a temporary condition', () => {

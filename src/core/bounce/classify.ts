@@ -1,7 +1,7 @@
 // One failure's verdict from the decision table, and the codes and SMTP stage read from a diagnostic text.
 import { DEFAULT_POLICY } from '../knowledge/policy';
 import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/types';
-import { decide, reasonOf, type RowName } from '../policy/decide';
+import { decide, type Evidence, reasonOf, type RowName } from '../policy/decide';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
@@ -72,23 +72,36 @@ export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
 }
 
 /**
+ * A word of letters, digits and "_" at least ten long that holds a digit: an identifier (Gmail's message IDs,
+ * Microsoft's server names, queue IDs, hashes, time stamps), which no server writes as words. Letters alone are words
+ * ("OverQuotaTemp" says the mailbox is full); short ones with digits are codes, ports and address parts.
+ */
+const IDENTIFIER = /\b(?=\w{10})[A-Za-z_]*\d\w*/g;
+
+/**
  * Addresses are data, not wording: "filtered@example.jp" must not read as "filtered". Each becomes "@", so wording
- * around one still reads as a phrase ("user @ was not found", "<@> not found").
+ * around one still reads as a phrase ("user @ was not found", "<@> not found"). Identifiers are data too, each "ID":
+ * a random one could spell "quota" (read as a full mailbox), and as they differ in every reply, the decision table
+ * ran for every Gmail failure (most of the time of a log of them).
  */
 function wordingOf(diagnostic: string): string {
-  return diagnostic.replace(ADDRESS_IN_TEXT, '@').replace(/\s+/g, ' ');
+  // Most replies name no address: the address pattern is not run over them.
+  const addressFree = diagnostic.includes('@') ? diagnostic.replace(ADDRESS_IN_TEXT, '@') : diagnostic;
+  return addressFree.replace(IDENTIFIER, 'ID').replace(/\s+/g, ' ');
 }
 
 /** Classifies one event by the decision table (src/core/policy/decide.ts). */
-export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY, carrier = isMobileCarrierAddress(event.address)): ClassifiedEvent {
-  if (event.outcome === 'delivered') return withVerdict(event, 'none', 'success', 'delivered');
+/** What the decision table reads of an event: the codes, the SMTP stage, the wording. */
+function evidenceOf(event: BounceEvent, carrier: boolean): Evidence {
   const stage = event.stage ?? smtpStageIn(event.diagnostic);
   // A vague status (X.0.0, often the relaying MTA's own) gives way to a more specific code in the server's reply.
   const status = !event.status || /^\d\.0\.0$/.test(event.status) ? enhancedCodeIn(event.diagnostic) ?? event.status : event.status;
-  const { type, reason, row } = decide({
-    outcome: event.outcome, status, reply: event.reply, wording: wordingOf(event.diagnostic), stage,
-    carrierFilter: carrier && !echoesRecipient(event),
-  }, policy);
+  return { outcome: event.outcome, status, reply: event.reply, wording: wordingOf(event.diagnostic), stage, carrierFilter: carrier && !echoesRecipient(event) };
+}
+
+export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY, carrier = isMobileCarrierAddress(event.address)): ClassifiedEvent {
+  if (event.outcome === 'delivered') return withVerdict(event, 'none', 'success', 'delivered');
+  const { type, reason, row } = decide(evidenceOf(event, carrier), policy);
   return withVerdict(event, type, reason, row);
 }
 
@@ -101,28 +114,57 @@ export function withVerdict(event: BounceEvent, type: BounceType, reason: Reason
   };
 }
 
-/** Most failures repeat a handful of texts: the classifier remembers reasons per code and address-free text, up to
- * CACHE_LIMIT texts and CACHE_CHARS characters of them in all (a few MB), then starts afresh. */
+/** Most failures repeat a handful of texts: the classifier remembers verdicts per text (and per evidence, below), up
+ * to CACHE_LIMIT texts and CACHE_CHARS characters of them in all (a few MB), then starts afresh. */
 const CACHE_LIMIT = 10_000;
 const CACHE_CHARS = 1 << 20;
 
-/** A classifier for one extraction run (one policy), with the reason lookup memoized. */
+type Decided = Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>;
+
+/** Verdicts by a text key, bounded by CACHE_LIMIT keys and CACHE_CHARS characters. */
+class VerdictCache {
+  private readonly verdicts = new Map<string, Decided>();
+  private chars = 0;
+
+  get(key: string): Decided | undefined {
+    return this.verdicts.get(key);
+  }
+
+  set(key: string, verdict: Decided): void {
+    if (this.verdicts.size >= CACHE_LIMIT || this.chars + key.length > CACHE_CHARS) {
+      this.verdicts.clear();
+      this.chars = 0;
+    }
+    this.verdicts.set(detach(key), verdict);
+    this.chars += key.length;
+  }
+}
+
+/**
+ * A classifier for one extraction run (one policy), with the decision table memoized twice: by the event's text
+ * (the same reply to another address costs a lookup), and by what the table reads of it (the same reply with another
+ * message ID, whose identifier the wording leaves out, costs reading its codes and words, not the table's patterns).
+ */
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
-  const cache = new Map<string, Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>>();
-  let cachedChars = 0;
+  const byText = new VerdictCache();
+  const byEvidence = new VerdictCache();
   return (event) => {
     // The address is left out of the key, so the one thing about it that changes a verdict goes in.
     const carrier = isMobileCarrierAddress(event.address);
     const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${carrier}|${event.diagnostic.split(event.address).join('')}`;
-    const known = cache.get(key);
-    if (known) return withVerdict(event, known.type, known.reason, known.rule);
-    const classified = classify(event, policy, carrier);
-    if (cache.size >= CACHE_LIMIT || cachedChars + key.length > CACHE_CHARS) {
-      cache.clear();
-      cachedChars = 0;
+    let verdict = byText.get(key);
+    if (!verdict) {
+      const evidence = evidenceOf(event, carrier);
+      // Everything decide() reads, so a verdict found by it is the one decide() would give.
+      const evidenceKey = `${evidence.outcome}|${evidence.status}|${evidence.reply}|${evidence.stage}|${evidence.carrierFilter}|${evidence.wording}`;
+      verdict = byEvidence.get(evidenceKey);
+      if (!verdict) {
+        const { type, reason, row } = decide(evidence, policy);
+        verdict = { type, reason, rule: row };
+        byEvidence.set(evidenceKey, verdict);
+      }
+      byText.set(key, verdict);
     }
-    cache.set(detach(key), { type: classified.type, reason: classified.reason, rule: classified.rule });
-    cachedChars += key.length;
-    return classified;
+    return withVerdict(event, verdict.type, verdict.reason, verdict.rule);
   };
 }
