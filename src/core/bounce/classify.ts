@@ -162,8 +162,11 @@ export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event:
         const { type, reason, row } = decide(evidence, policy);
         verdict = { type, reason, rule: row };
         byEvidence.set(evidenceKey, verdict);
+        byText.set(key, verdict);
       }
-      byText.set(key, verdict);
+      // Known by its evidence but not by its text: the text differs by an identifier, and will not come again. Kept,
+      // such texts (a million Gmail replies) filled the cache every few thousand events, and the old generation with
+      // copies that were garbage soon after.
     }
     return withVerdict(event, verdict.type, verdict.reason, verdict.rule);
   };
