@@ -79,6 +79,7 @@ describe('decision table', () => {
     // Words stay words, with or without digits nearby: Gmail's "OverQuotaTemp", a blocklist's "dnsbl-1".
     assert.equal(verdictOf('452-4.2.2 The recipient\'s inbox is out of space. https://support.google.com/mail/?p=OverQuotaTemp a1b2c3d4e5f6g7-h8 - gsmtp', { status: '5.2.2' }), 'soft mailbox-full');
     assert.equal(verdictOf('554 5.7.1 Service unavailable; listed at dnsbl-1.uceprotect.net', { status: '5.7.1' }), 'soft blocked');
+    assert.equal(verdictOf('550 5.2.0 MAILBOX_QUOTA_EXCEEDED_42 for user', { status: '5.2.0' }), 'soft mailbox-full');
   });
 
   it('gives the verdict of classify() through the classifier\'s two caches: by text, and by what the table reads', () => {

@@ -72,11 +72,12 @@ export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
 }
 
 /**
- * A word of letters, digits and "_" at least ten long that holds a digit: an identifier (Gmail's message IDs,
- * Microsoft's server names, queue IDs, hashes, time stamps), which no server writes as words. Letters alone are words
- * ("OverQuotaTemp" says the mailbox is full); short ones with digits are codes, ports and address parts.
+ * A run of letters and digits at least ten long that holds a digit: an identifier (Gmail's message IDs, Microsoft's
+ * server names, queue IDs, hashes, time stamps), which no server writes as words. Letters alone are words
+ * ("OverQuotaTemp" says the mailbox is full), and so are the parts of "MAILBOX_FULL_2"; short runs with digits are
+ * codes, ports and address parts. It becomes "ID", letters for letters, so no word boundary moves.
  */
-const IDENTIFIER = /\b(?=\w{10})[A-Za-z_]*\d\w*/g;
+const IDENTIFIER = /(?<![A-Za-z0-9])(?=[A-Za-z0-9]{10})[A-Za-z]*\d[A-Za-z0-9]*/g;
 
 /**
  * Addresses are data, not wording: "filtered@example.jp" must not read as "filtered". Each becomes "@", so wording
