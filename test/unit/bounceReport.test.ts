@@ -23,6 +23,9 @@ describe('bounce report', () => {
     assert.equal(diagnosticPattern('550 5.7.1 Client host [192.0.2.7] blocked'), '550 5.7.1 Client host […] blocked');
     assert.equal(diagnosticPattern('550-5.1.1 No such user. 41be03b00d2f7-5f3c0d2a6bcsi123456 - gsmtp'), '550-5.1.1 No such user. … - gsmtp');
     assert.equal(diagnosticPattern('451 4.3.0 Temporary   lookup\n failure 20260101'), '451 4.3.0 Temporary lookup failure 20260101');
+    // Time stamps and server names are identifiers as the decision table sees them; words joined by "_" stay words.
+    assert.equal(diagnosticPattern('421 4.7.0 Try again later 1700000021 [DM6NAM12FT037.eop-nam12.prod.outlook.com]'), '421 4.7.0 Try again later … [….eop-nam12.prod.outlook.com]');
+    assert.equal(diagnosticPattern('550 5.2.0 MAILBOX_QUOTA_EXCEEDED_42'), '550 5.2.0 MAILBOX_QUOTA_EXCEEDED_42');
   });
 
   it('groups failures of different addresses under one diagnostic, per domain, code and remote host', () => {

@@ -4,6 +4,7 @@ import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/type
 import { decide, type Evidence, reasonOf, type RowName } from '../policy/decide';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
+import { IDENTIFIER } from './identifiers';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
 
 /**
@@ -72,18 +73,10 @@ export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
 }
 
 /**
- * A run of letters and digits at least ten long that holds a digit: an identifier (Gmail's message IDs, Microsoft's
- * server names, queue IDs, hashes, time stamps), which no server writes as words. Letters alone are words
- * ("OverQuotaTemp" says the mailbox is full), and so are the parts of "MAILBOX_FULL_2"; short runs with digits are
- * codes, ports and address parts. It becomes "ID", letters for letters, so no word boundary moves.
- */
-const IDENTIFIER = /(?<![A-Za-z0-9])(?=[A-Za-z0-9]{10})[A-Za-z]*\d[A-Za-z0-9]*/g;
-
-/**
  * Addresses are data, not wording: "filtered@example.jp" must not read as "filtered". Each becomes "@", so wording
- * around one still reads as a phrase ("user @ was not found", "<@> not found"). Identifiers are data too, each "ID":
- * a random one could spell "quota" (read as a full mailbox), and as they differ in every reply, the decision table
- * ran for every Gmail failure (most of the time of a log of them).
+ * around one still reads as a phrase ("user @ was not found", "<@> not found"). Identifiers are data too, each "ID"
+ * (letters for letters, so no word boundary moves): a random one could spell "quota" (read as a full mailbox), and as
+ * they differ in every reply, the decision table ran for every Gmail failure (most of the time of a log of them).
  */
 function wordingOf(diagnostic: string): string {
   // Most replies name no address: the address pattern is not run over them.
@@ -122,22 +115,31 @@ const CACHE_CHARS = 1 << 20;
 
 type Decided = Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>;
 
-/** Verdicts by a text key, bounded by CACHE_LIMIT keys and CACHE_CHARS characters. */
+/**
+ * Verdicts by a short key (codes, stage) and a text, bounded by CACHE_LIMIT texts and CACHE_CHARS characters. The two
+ * are not joined into one string: a joined key of a long reply was copied whole to be hashed at every lookup, where the
+ * reply itself (often a slice of its log line) is hashed in place.
+ */
 class VerdictCache {
-  private readonly verdicts = new Map<string, Decided>();
+  private verdicts = new Map<string, Map<string, Decided>>();
+  private texts = 0;
   private chars = 0;
 
-  get(key: string): Decided | undefined {
-    return this.verdicts.get(key);
+  get(key: string, text: string): Decided | undefined {
+    return this.verdicts.get(key)?.get(text);
   }
 
-  set(key: string, verdict: Decided): void {
-    if (this.verdicts.size >= CACHE_LIMIT || this.chars + key.length > CACHE_CHARS) {
-      this.verdicts.clear();
+  set(key: string, text: string, verdict: Decided): void {
+    if (this.texts >= CACHE_LIMIT || this.chars + text.length > CACHE_CHARS) {
+      this.verdicts = new Map();
+      this.texts = 0;
       this.chars = 0;
     }
-    this.verdicts.set(detach(key), verdict);
-    this.chars += key.length;
+    let byText = this.verdicts.get(key);
+    if (!byText) this.verdicts.set(key, byText = new Map());
+    byText.set(detach(text), verdict);
+    this.texts += 1;
+    this.chars += text.length;
   }
 }
 
@@ -152,18 +154,20 @@ export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event:
   return (event) => {
     // The address is left out of the key, so the one thing about it that changes a verdict goes in.
     const carrier = isMobileCarrierAddress(event.address);
-    const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${carrier}|${event.diagnostic.split(event.address).join('')}`;
-    let verdict = byText.get(key);
+    const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${carrier}`;
+    const { diagnostic, address } = event;
+    const text = diagnostic.includes(address) ? diagnostic.split(address).join('') : diagnostic;
+    let verdict = byText.get(key, text);
     if (!verdict) {
       const evidence = evidenceOf(event, carrier);
       // Everything decide() reads, so a verdict found by it is the one decide() would give.
-      const evidenceKey = `${evidence.outcome}|${evidence.status}|${evidence.reply}|${evidence.stage}|${evidence.carrierFilter}|${evidence.wording}`;
-      verdict = byEvidence.get(evidenceKey);
+      const evidenceKey = `${evidence.outcome}|${evidence.status}|${evidence.reply}|${evidence.stage}|${evidence.carrierFilter}`;
+      verdict = byEvidence.get(evidenceKey, evidence.wording!);
       if (!verdict) {
         const { type, reason, row } = decide(evidence, policy);
         verdict = { type, reason, rule: row };
-        byEvidence.set(evidenceKey, verdict);
-        byText.set(key, verdict);
+        byEvidence.set(evidenceKey, evidence.wording!, verdict);
+        byText.set(key, text, verdict);
       }
       // Known by its evidence but not by its text: the text differs by an identifier, and will not come again. Kept,
       // such texts (a million Gmail replies) filled the cache every few thousand events, and the old generation with

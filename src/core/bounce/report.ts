@@ -10,6 +10,7 @@ import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
 import { fnv1a } from './hash';
+import { IDENTIFIER } from './identifiers';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
 import { DateReader, InputDates } from './eventTime';
@@ -35,15 +36,15 @@ const PATTERNS_KEPT = 32;
 const PATTERN_SOURCE_CHARS = 400;
 
 const IP_ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
-/** A token of 10 or more letters, digits, '-' and '_' (queue and session ids, Gmail's trailing id); masked only
- * when it holds a digit and a letter, so words and numbers stay. */
-const ID_LIKE = /[A-Za-z0-9_-]{10,}/g;
+/** Masked identifiers joined by "-", "_" or "." (Gmail's "41be03b00d2f7-5f3c0d2a6bcsi123456") show as one. */
+const JOINED_MASKS = /…(?:[-_.]…)+/g;
 
 /** The diagnostic with what differs between otherwise equal failures masked as "…". */
 export function diagnosticPattern(diagnostic: string): string {
-  return diagnostic.slice(0, PATTERN_SOURCE_CHARS).replace(ADDRESS_IN_TEXT, '…').replace(IP_ADDRESS, '…')
-    .replace(ID_LIKE, (token) => (/\d/.test(token) && /[A-Za-z]/.test(token) ? '…' : token))
-    .replace(/\s+/g, ' ').trim().slice(0, 160);
+  const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
+  // Most replies name no address: the address pattern is not run over them.
+  return (source.includes('@') ? source.replace(ADDRESS_IN_TEXT, '…') : source).replace(IP_ADDRESS, '…')
+    .replace(IDENTIFIER, '…').replace(JOINED_MASKS, '…').replace(/\s+/g, ' ').trim().slice(0, 160);
 }
 
 /**
