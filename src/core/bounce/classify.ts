@@ -84,15 +84,15 @@ function wordingOf(diagnostic: string): string {
   return addressFree.replace(IDENTIFIER, 'ID').replace(/\s+/g, ' ');
 }
 
-/** Classifies one event by the decision table (src/core/policy/decide.ts). */
 /** What the decision table reads of an event: the codes, the SMTP stage, the wording. */
-function evidenceOf(event: BounceEvent, carrier: boolean): Evidence {
+function evidenceOf(event: BounceEvent, carrier: boolean): Evidence & { readonly wording: string } {
   const stage = event.stage ?? smtpStageIn(event.diagnostic);
   // A vague status (X.0.0, often the relaying MTA's own) gives way to a more specific code in the server's reply.
   const status = !event.status || /^\d\.0\.0$/.test(event.status) ? enhancedCodeIn(event.diagnostic) ?? event.status : event.status;
   return { outcome: event.outcome, status, reply: event.reply, wording: wordingOf(event.diagnostic), stage, carrierFilter: carrier && !echoesRecipient(event) };
 }
 
+/** Classifies one event by the decision table (src/core/policy/decide.ts). */
 export function classify(event: BounceEvent, policy: BouncePolicy = DEFAULT_POLICY, carrier = isMobileCarrierAddress(event.address)): ClassifiedEvent {
   if (event.outcome === 'delivered') return withVerdict(event, 'none', 'success', 'delivered');
   const { type, reason, row } = decide(evidenceOf(event, carrier), policy);
@@ -162,11 +162,11 @@ export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event:
       const evidence = evidenceOf(event, carrier);
       // Everything decide() reads, so a verdict found by it is the one decide() would give.
       const evidenceKey = `${evidence.outcome}|${evidence.status}|${evidence.reply}|${evidence.stage}|${evidence.carrierFilter}`;
-      verdict = byEvidence.get(evidenceKey, evidence.wording!);
+      verdict = byEvidence.get(evidenceKey, evidence.wording);
       if (!verdict) {
         const { type, reason, row } = decide(evidence, policy);
         verdict = { type, reason, rule: row };
-        byEvidence.set(evidenceKey, evidence.wording!, verdict);
+        byEvidence.set(evidenceKey, evidence.wording, verdict);
         byText.set(key, text, verdict);
       }
       // Known by its evidence but not by its text: the text differs by an identifier, and will not come again. Kept,

@@ -17,6 +17,14 @@ const NONE = -1;
 /** Slots for the hashes of recent texts (TextBlocks.putShared): 256 KB. */
 const SEEN_SLOTS = 1 << 16;
 
+// eslint-disable-next-line no-control-regex
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+/** Whether every character of a text fits in a Latin-1 byte (else it is kept as UTF-16, here and in run files). */
+export function fitsLatin1(text: string): boolean {
+  return !BEYOND_LATIN1.test(text);
+}
+
 /** Texts kept as bytes: Latin-1 when every character fits in one, else UTF-16 (exact for any string, lone surrogates
  * too). Appended only, so a reference stays good for the store's life. */
 class TextBlocks {
@@ -33,8 +41,7 @@ class TextBlocks {
   }
 
   put(text: string): number {
-    // eslint-disable-next-line no-control-regex
-    const wide = /[^\u0000-\u00ff]/.test(text);
+    const wide = !fitsLatin1(text);
     const bytes = wide ? text.length * 2 : text.length;
     if (this.used + bytes > TEXT_BLOCK_BYTES) {
       this.blocks.push(Buffer.allocUnsafe(Math.max(TEXT_BLOCK_BYTES, bytes)));
