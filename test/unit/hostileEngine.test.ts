@@ -125,6 +125,9 @@ describe('hostile input: time linear in the length', function () {
   it('report: a remote host of "[" repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x', { remoteMta: `host ${'['.repeat(n)}` }), type: 'hard', reason: 'other', rule: 'class' }), 20_000));
   it('report: a date of "2026-11-27 " repeated', () => assertLinear((n) => () => new BounceReport().add({ ...failure('550 x'), date: repeated('2026-11-27 ', n), type: 'hard', reason: 'other', rule: 'class' }), 40_000));
   it('message: an HTML-only body of "<" repeated', () => assertLinear((n) => () => parseBounceMessage(message('<'.repeat(n), 'text/html'), 'hostile'), 20_000));
+  // Base64, so the CRs reach the text as they are (a message's own line ends are made LF first).
+  it('message: a text part of bare CRs before "From: " (each a line start where a quoted header block may begin)', () => assertLinear((n) => () => parseBounceMessage(message(
+    Buffer.from(`a@b.example: 550 unknown\n${repeated('\rFrom: x', n)}`).toString('base64'), 'text/plain\nContent-Transfer-Encoding: base64'), 'hostile'), 40_000));
   it('message: returned headers of "Message-ID: <" lines', () => assertLinear((n) => () => parseBounceMessage(multipartReport([['text/plain', 'a@b.example: 550 unknown'], ['text/rfc822-headers', repeated('Message-ID: <\n', n)]]), 'hostile'), 80_000));
   it('message: provider JSON with "bouncedRecipients":[ repeated', () => assertLinear((n) => () => parseBounceMessage(message(`{"notificationType":"Bounce",${repeated('"bouncedRecipients":[', n)}`), 'hostile'), 40_000));
   it('message: a DSN of 3,000 recipients with a text part naming each', () => assertLinear((n) => () => parseBounceMessage(multipartReport([

@@ -31,6 +31,20 @@ describe('address provenance', () => {
     assert.deepEqual(summary(await records(wrapped)).map((line) => line.split(' ')[0]), ['gone@example.org']);
   });
 
+  it('reads a quoted original that starts with its header block as a copy, with no marker above it', async () => {
+    const message = [
+      'From: MAILER-DAEMON@mx.example.com', 'To: sender@example.com', 'Subject: Undelivered Mail Returned to Sender', '',
+      'This is the mail system at host mx.example.com.', '',
+      '<gone@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown', '',
+      'From: sender@example.com', 'To: gone@example.org', 'Subject: Newsletter', 'Date: Mon, 1 Dec 2025 10:00:00 +0000', '',
+      'Hello! Questions? Write to', 'help@example.net', '',
+    ].join('\n');
+    assert.deepEqual(summary(await records(message)), ['gone@example.org hard user-unknown text']);
+    // Exchange 2003 and Notes indent the original's fields above the recipients: those stay explaining text.
+    const indented = message.replace('This is the mail system at host mx.example.com.', 'Your message\n\n  To: gone@example.org\n  Subject: Newsletter\n  Date: Mon, 1 Dec 2025\n\ndid not reach the following recipient(s):');
+    assert.deepEqual(summary(await records(indented)), ['gone@example.org hard user-unknown text']);
+  });
+
   it('never reports the sender a notice names as refused ("not accepting mail from …")', async () => {
     const message = [
       'From: Mail Delivery Subsystem <MAILER-DAEMON@aol.example>', 'To: fan@sender.example', 'Subject: Undeliverable: hello', '',

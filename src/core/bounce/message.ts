@@ -14,12 +14,14 @@ import type { BounceEvent, Outcome } from './types';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
 const ORIGINAL_HEADER_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers']);
-/** Where a body stops explaining and starts quoting the original message. Spaces are matched within one line
+/** Where a body stops explaining and starts quoting the original message: words that say so, or the original's own
+ * header block (three fields at the start of their lines, the first a From, To, Subject, Date or Message-ID; the
+ * indented fields of Exchange 2003 and Notes above their recipients are not one). Spaces are matched within one line
  * only: with the m flag every CR starts a line, and a run of spaces that crossed lines was scanned again from each
  * of them, in time the square of the run's length (13 s for 100,000 CRs). A rule ("-----") is taken whole (look-ahead
  * and back-reference): the phrase starts with a letter, so no shorter rule could match where the whole fails, and
  * trying each one cost a long rule's length times the phrases. */
-const COPY_MARKER = /^.{0,8}(?=(?<rule>-{2,}|={2,}|_{2,}|\*{2,}))\k<rule>.{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message|forwarded message)|^[ \t]*(?:-+[ \t]*)?(?:original message follows|original message[ \t]*:|the original message headers|below is a copy|below is the original message|headers of your message|your original message|your message reads|message text follows|the text of your message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): /im;
+const COPY_MARKER = /^.{0,8}(?=(?<rule>-{2,}|={2,}|_{2,}|\*{2,}))\k<rule>.{0,12}(?:below this line|this is a copy|original message|copy of the (?:original )?message|returned message|message headers follow|unsent message|original mail|headers of the original|undelivered message|forwarded message)|^[ \t]*(?:-+[ \t]*)?(?:original message follows|original message[ \t]*:|the original message headers|below is a copy|below is the original message|headers of your message|your original message|your message reads|message text follows|the text of your message)|^Content-Type: message\/rfc822|^(?:Return-Path|Received): |^(?:From|Date|Subject|To|Message-ID)[ \t]*:[^\r\n]*\r?\n(?:(?:From|To|Cc|Subject|Date|Message-ID|MIME-Version|Reply-To|Sender)[ \t]*:[^\r\n]*\r?\n){2}/im;
 const BOUNCE_SUBJECT = /undeliver|returned mail|returned to sender|delivery (?:status|failure|failed|notification|has failed|problem)|failure notice|mail delivery|non-?delivery|could not be delivered|not delivered|delivery report|rejected|bounce|mail system error|nondeliverable|warning: could not send|fehlgeschlagen|unzustellbar|error/i;
 const BOUNCE_SENDER = /mailer-daemon|post_?master|mail delivery|mail administrator|bounce|mdaemon|mailer|noreply|no-reply/i;
 const DEFERRED_WORDS = /(?:temporary|transient) (?:error|failure|problem)|will (?:be )?retr(?:y|ied)|still trying|delayed|not yet been delivered|has not been delivered yet|continue to attempt/i;
