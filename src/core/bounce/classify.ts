@@ -4,6 +4,7 @@ import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/type
 import { decide, type Evidence, reasonOf, type RowName } from '../policy/decide';
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
+import { RecentTexts } from './hash';
 import { IDENTIFIER } from './identifiers';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
 
@@ -112,6 +113,8 @@ export function withVerdict(event: BounceEvent, type: BounceType, reason: Reason
  * to CACHE_LIMIT texts and CACHE_CHARS characters of them in all (a few MB), then starts afresh. */
 const CACHE_LIMIT = 10_000;
 const CACHE_CHARS = 1 << 20;
+/** Texts a classifier remembers having met (RecentTexts): 64 KB. */
+const MET_SLOTS = 1 << 14;
 
 type Decided = Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>;
 
@@ -151,6 +154,7 @@ class VerdictCache {
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
   const byText = new VerdictCache();
   const byEvidence = new VerdictCache();
+  const metTexts = new RecentTexts(MET_SLOTS);
   return (event) => {
     // The address is left out of the key, so the one thing about it that changes a verdict goes in.
     const carrier = isMobileCarrierAddress(event.address);
@@ -167,11 +171,11 @@ export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event:
         const { type, reason, row } = decide(evidence, policy);
         verdict = { type, reason, rule: row };
         byEvidence.set(evidenceKey, evidence.wording, verdict);
-        byText.set(key, text, verdict);
       }
-      // Known by its evidence but not by its text: the text differs by an identifier, and will not come again. Kept,
-      // such texts (a million Gmail replies) filled the cache every few thousand events, and the old generation with
-      // copies that were garbage soon after.
+      // A text is kept from its second time on: most that hold an identifier never come again, and kept, they (a
+      // million Gmail replies) filled the cache every few thousand events, and the old generation with copies that
+      // were garbage soon after. One that came before is likely to come again (a reply to many recipients).
+      if (metTexts.metBefore(text)) byText.set(key, text, verdict);
     }
     return withVerdict(event, verdict.type, verdict.reason, verdict.rule);
   };

@@ -5,7 +5,7 @@
 // none of it in the collected heap.
 import { clipped } from './detach';
 import { EventTime, InputDates, PendingStamp, Stamp } from './eventTime';
-import { fnv1a } from './hash';
+import { fnv1a, RecentTexts } from './hash';
 import type { ClassifiedEvent } from './types';
 
 /** Stands for the record's own address in a kept diagnostic: a noncharacter, which no server's reply holds. */
@@ -33,8 +33,8 @@ class TextBlocks {
   /** Recent texts by content (codes, remote hosts, diagnostics repeat): bounded, emptied when full. */
   private shared = new Map<string, number>();
   private sharedChars = 0;
-  /** Hashes of texts put lately, one per slot (0: none): a text whose hash is here has likely come before. */
-  private readonly seen = new Int32Array(SEEN_SLOTS);
+  /** Texts put lately: one met before is likely to come again. */
+  private readonly seen = new RecentTexts(SEEN_SLOTS);
 
   get bytes(): number {
     return this.blocks.length * TEXT_BLOCK_BYTES;
@@ -62,12 +62,7 @@ class TextBlocks {
     // A text is remembered once it comes again: most diagnostics of a big log come once (each Gmail reply holds its
     // own ID), and remembering each filled the map every few thousand records, with copies that soon were garbage
     // in the old generation (a million Gmail failures peaked at 252-262 MB; 209-236 MB with none remembered).
-    const hash = fnv1a(text) | 1;
-    const slot = hash & (SEEN_SLOTS - 1);
-    if (this.seen[slot] !== hash) {
-      this.seen[slot] = hash;
-      return reference;
-    }
+    if (!this.seen.metBefore(text)) return reference;
     if (this.shared.size >= 65_536 || this.sharedChars + text.length > 8 << 20) {
       this.shared = new Map();
       this.sharedChars = 0;
