@@ -9,24 +9,13 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { random } from '../lib/generate-postfix-log.mjs';
 import { measure } from '../lib/measure.mjs';
 import { ROOT } from '../lib/paths.mjs';
 
 const cli = join(ROOT, 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'smtp-diag-failures-'));
 const MEMORY_GOAL_MB = 256;
-
-/** mulberry32, as the Postfix log generator uses. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Gmail's replies as Postfix logs them (the lines of a multi-line reply joined), with `id` in place of the ID. */
 const GMAIL = [

@@ -42,7 +42,7 @@
 // (never by parsing the log text), map entry address → { line, text, dsn } of the latest such bounce line.
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG. */
-function random(seed) {
+export function random(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
