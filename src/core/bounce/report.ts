@@ -9,7 +9,7 @@
 import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
-import { fnv1a } from './hash';
+import { fnv1a, RecentTexts } from './hash';
 import { IDENTIFIER } from './identifiers';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
@@ -138,6 +138,8 @@ function popCount(word: number): number {
 
 /** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
 const PATTERN_CACHE_LIMIT = 10_000;
+/** Texts the report remembers having met (RecentTexts): 64 KB. */
+const PATTERN_SOURCE_SLOTS = 1 << 14;
 
 /** The tables, in the order every view shows them. */
 const TABLES: readonly { id: TableId; heading: string; keyName: string; noun: string }[] = [
@@ -156,6 +158,7 @@ export interface ReportOptions {
 /** Collects events for the report; feed it from extractBounces' onEvent, which gives each event its input's dates. */
 export class BounceReport {
   private readonly patternOf = new Map<string, string>();
+  private readonly metSources = new RecentTexts(PATTERN_SOURCE_SLOTS);
   private readonly tallies: Record<TableId, TableTally> = { domains: new TableTally(), codes: new TableTally(), reasons: new TableTally(), hosts: new TableTally() };
   private readonly timeline = new FailureTimeline();
   /** Dates of the files of events added without theirs, as the engine would read them for a text without a file. */
@@ -200,6 +203,9 @@ export class BounceReport {
     let pattern = this.patternOf.get(source);
     if (pattern === undefined) {
       pattern = detach(diagnosticPattern(source));
+      // Remembered from a text's second time on: a text with an identifier (each Gmail reply) comes once, and its copy
+      // in the map would soon be garbage in the old generation.
+      if (!this.metSources.metBefore(source)) return pattern;
       if (this.patternOf.size >= PATTERN_CACHE_LIMIT) this.patternOf.clear();
       this.patternOf.set(detach(source), pattern);
     }
