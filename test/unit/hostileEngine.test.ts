@@ -14,6 +14,7 @@ import type { ClassifiedEvent } from '../../src/core/bounce';
 import { clipAddressFields, MAX_ADDRESS_FIELD_BYTES } from '../../src/core/bounce/addressFields';
 import { bodyRecipients } from '../../src/core/bounce/bodyRecipients';
 import { classify, createClassifier } from '../../src/core/bounce/classify';
+import { detach } from '../../src/core/bounce/detach';
 import { createLogParser } from '../../src/core/bounce/logs';
 import { MAX_EXPLANATION_CHARS, parseBounceMessage } from '../../src/core/bounce/message';
 import { BounceReport } from '../../src/core/bounce/report';
@@ -140,6 +141,20 @@ describe('hostile input: time linear in the length', function () {
 
 describe('hostile input: memory bounded by bytes', function () {
   this.timeout(120_000);
+
+  it('a detached text is an exact copy that does not keep its chunk alive', () => {
+    // A lone surrogate and an unpaired low one: a copy through UTF-8 made both U+FFFD.
+    const odd = 'reply \ud800 from \udc00 host, and more';
+    assert.equal(detach(`${odd}`.slice(0)), odd);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 64 chunks of 1 MB (as a log's decoded blocks are), 200 characters kept of each.
+    const kept = Array.from({ length: 64 }, (_, i) => detach(`${String(i).repeat(MB)}`.slice(1_000, 1_200)));
+    gc();
+    const growth = process.memoryUsage().heapUsed - before;
+    assert.ok(growth < 4 * MB, `heap grew by ${(growth / MB).toFixed(1)} MB keeping 64 texts of 200 characters`);
+    assert.deepEqual(kept.map((text) => text.length), kept.map(() => 200));
+  });
 
   it('names at most LATER_DELIVERED_KEPT addresses delivered after failing, and counts them all', async () => {
     const count = LATER_DELIVERED_KEPT + 500;

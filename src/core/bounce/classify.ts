@@ -5,7 +5,7 @@ import { decide, type Evidence, reasonOf, type RowName } from '../policy/decide'
 import { ADDRESS_IN_TEXT } from './address';
 import { detach } from './detach';
 import { RecentTexts } from './hash';
-import { IDENTIFIER } from './identifiers';
+import { maskIdentifiers } from './identifiers';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
 
 /**
@@ -82,7 +82,7 @@ export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
 function wordingOf(diagnostic: string): string {
   // Most replies name no address: the address pattern is not run over them.
   const addressFree = diagnostic.includes('@') ? diagnostic.replace(ADDRESS_IN_TEXT, '@') : diagnostic;
-  return addressFree.replace(IDENTIFIER, 'ID').replace(/\s+/g, ' ');
+  return maskIdentifiers(addressFree, 'ID').replace(/\s+/g, ' ');
 }
 
 /** What the decision table reads of an event: the codes, the SMTP stage, the wording. */

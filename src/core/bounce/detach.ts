@@ -17,7 +17,10 @@ export function detach(text: string): string {
   // V8 copies a substring shorter than 13 characters (SlicedString::kMinLength) instead of pointing into its parent:
   // status and reply codes, queue IDs need no second copy (a Postfix log's deferrals copy hundreds of thousands).
   if (text.length < 13) return text;
-  return Buffer.from(text, 'utf8').toString('utf8');
+  // Joined to a space, the text is a pair of strings; slicing the pair makes V8 flatten it into one new string and
+  // point into that. A copy in UTF-16 as the text is: exact for any text (a lone surrogate too, which a copy through
+  // UTF-8 turned into U+FFFD), and a third of the time of that copy.
+  return ` ${text}`.slice(1);
 }
 
 /** The text cut to `limit` characters with "…" when it was longer; a surrogate pair is not split. */

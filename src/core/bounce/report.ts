@@ -10,7 +10,7 @@ import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
 import { fnv1a, RecentTexts } from './hash';
-import { IDENTIFIER } from './identifiers';
+import { maskIdentifiers } from './identifiers';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
 import { DateReader, InputDates } from './eventTime';
@@ -43,8 +43,8 @@ const JOINED_MASKS = /…(?:[-_.]…)+/g;
 export function diagnosticPattern(diagnostic: string): string {
   const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
   // Most replies name no address: the address pattern is not run over them.
-  return (source.includes('@') ? source.replace(ADDRESS_IN_TEXT, '…') : source).replace(IP_ADDRESS, '…')
-    .replace(IDENTIFIER, '…').replace(JOINED_MASKS, '…').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const addressFree = source.includes('@') ? source.replace(ADDRESS_IN_TEXT, '…') : source;
+  return maskIdentifiers(addressFree.replace(IP_ADDRESS, '…'), '…').replace(JOINED_MASKS, '…').replace(/\s+/g, ' ').trim().slice(0, 160);
 }
 
 /**
