@@ -3,6 +3,7 @@
 import { ADDRESS_IN_TEXT, normalizeAddress } from './address';
 import { clipped, KEPT_CHARS } from './detach';
 import type { SmtpStage } from './types';
+import { squeezeSpaces } from '../text';
 
 export interface BodyRecipient {
   readonly address: string;
@@ -154,7 +155,7 @@ export function bodyRecipients(text: string, excluded: ReadonlySet<string>): Bod
     if (index !== blockLine) {
       while (next < anchors.length && anchors[next].index <= index) next++;
       const end = Math.min(next < anchors.length ? anchors[next].index : lines.length, index + BLOCK_LINES);
-      block = clipped(lines.slice(index, end).join(' ').replace(/\s+/g, ' ').trim());
+      block = clipped(squeezeSpaces(lines.slice(index, end).join(' ')).trim());
       blockLine = index;
     }
     const key = address.toLowerCase();

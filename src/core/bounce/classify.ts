@@ -7,6 +7,7 @@ import { detach } from './detach';
 import { RecentTexts } from './hash';
 import { maskIdentifiers } from './identifiers';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
+import { squeezeSpaces } from '../text';
 
 /**
  * Mobile carriers whose servers answer "550 User unknown" / "Unknown user" when the recipient's own anti-spam setting
@@ -82,7 +83,7 @@ export function reasonInWords(diagnostic: string): ReasonCategory | undefined {
 function wordingOf(diagnostic: string): string {
   // Most replies name no address: the address pattern is not run over them.
   const addressFree = diagnostic.includes('@') ? diagnostic.replace(ADDRESS_IN_TEXT, '@') : diagnostic;
-  return maskIdentifiers(addressFree, 'ID').replace(/\s+/g, ' ');
+  return squeezeSpaces(maskIdentifiers(addressFree, 'ID'));
 }
 
 /** What the decision table reads of an event: the codes, the SMTP stage, the wording. */

@@ -10,6 +10,7 @@ import { boundedEvents, KEPT_CHARS } from './detach';
 import { fieldsOf, parseDeliveryStatus } from './dsn';
 import { textParts } from './mimeText';
 import { providerJsonEvents } from './providerJson';
+import { squeezeSpaces } from '../text';
 import type { BounceEvent, Outcome } from './types';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
@@ -195,7 +196,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       .flat().filter((value): value is string => Boolean(value)).map((value) => normalizeAddress(value)?.toLowerCase() ?? ''),
   );
   senders.delete('');
-  const context = bodyText.replace(/\s+/g, ' ');
+  const context = squeezeSpaces(bodyText);
   let fromText = bodyRecipients(bodyText, senders);
   if (fromText.length === 0) {
     // A bounce that names no recipient, of a message that had exactly one: that one failed (MMS gateways, some
@@ -211,7 +212,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   const leadBefore = (address: string) => {
     lowerBody ??= bodyText.toLowerCase();
     const at = Math.max(0, lowerBody.indexOf(address.toLowerCase()));
-    return bodyText.slice(Math.max(0, at - KEPT_CHARS), at).replace(/\s+/g, ' ').trim().slice(-600);
+    return squeezeSpaces(bodyText.slice(Math.max(0, at - KEPT_CHARS), at)).trim().slice(-600);
   };
 
   const events: BounceEvent[] = [];

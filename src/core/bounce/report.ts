@@ -16,6 +16,7 @@ import { COLUMNS } from './reportModel';
 import { DateReader, InputDates } from './eventTime';
 import { failureKindOf } from './failureKind';
 import { escapeUnsafe } from './safeText';
+import { squeezeSpaces } from '../text';
 import { FailureTimeline } from './timeline';
 import type { BounceRecord, ClassifiedEvent } from './types';
 import type { ExtractSummary } from './index';
@@ -44,7 +45,7 @@ export function diagnosticPattern(diagnostic: string): string {
   const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
   // Most replies name no address: the address pattern is not run over them.
   const addressFree = source.includes('@') ? source.replace(ADDRESS_IN_TEXT, '…') : source;
-  return maskIdentifiers(addressFree.replace(IP_ADDRESS, '…'), '…').replace(JOINED_MASKS, '…').replace(/\s+/g, ' ').trim().slice(0, 160);
+  return squeezeSpaces(maskIdentifiers(addressFree.replace(IP_ADDRESS, '…'), '…').replace(JOINED_MASKS, '…')).trim().slice(0, 160);
 }
 
 /**

@@ -9,6 +9,7 @@ import { vendorRulesFor } from './vendors';
 import { replyCodeInfo } from './replyCodes';
 import { DEFAULT_POLICY, decideBounceType, defaultRuleReason } from './policy';
 import { codeVerdict, type Verdict } from '../policy/decide';
+import { squeezeSpaces } from '../text';
 
 const CLASS_MEANING: Record<StatusClass, string> = {
   2: 'The action succeeded.',
@@ -270,7 +271,7 @@ export function explainReply(code: string, policy?: BouncePolicy): CodeExplanati
       'Look for an enhanced code (x.y.z) right after the reply code: it is more precise',
       ...fallback.investigation,
     ],
-    examples: info ? [`${code} ${info.commonEnhanced[0] ?? ''} ${info.title}`.replace(/\s+/g, ' ')] : [],
+    examples: info ? [squeezeSpaces(`${code} ${info.commonEnhanced[0] ?? ''} ${info.title}`)] : [],
     providerResponses: [],
     bestPractices: defaultBestPractices(bounceType),
     contrast: info && info.commonEnhanced.length > 0 ? `Enhanced codes often sent with ${code}: ${info.commonEnhanced.join(', ')}.` : undefined,
