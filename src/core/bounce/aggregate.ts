@@ -208,9 +208,19 @@ export class BounceAggregator {
    * The records sorted by address regardless of case, each made when it is taken (a caller that writes them as they
    * come holds one at a time); only once every input has ended, when the year of every syslog stamp is decided.
    */
-  *records(): Generator<BounceRecord> {
+  *records(includeSoft: boolean): Generator<BounceRecord> {
+    const kept = (type: ClassifiedEvent['type']) => includeSoft || type === 'hard';
     try {
-      for (const story of this.stories()) if (!closed(story)) yield recordOf(story);
+      if (this.runs.count > 0) {
+        for (const story of this.stories()) if (!closed(story) && kept(story.record!.type)) yield recordOf(story);
+        return;
+      }
+      // Held in the store alone, the rows not kept are passed by their numbers before their records are made: half the
+      // failed addresses of a log are soft or deferred, and the hard list does not show them.
+      const { store } = this;
+      for (const row of rowsByKey(store)) {
+        if (store.count(row) > 0 && store.deliveredAt(row) <= store.lastFailure(row) && kept(store.type(row))) yield recordOf(storyOf(runRowOf(store, row), this.inputs));
+      }
     } finally {
       this.runs.dispose();
     }
@@ -233,14 +243,15 @@ function rowsByKey(store: RecordStore): Int32Array {
 const SPAN_SLOTS: readonly SpanSlot[] = [FIRST, LAST, PENDING_FIRST, PENDING_LAST];
 
 function* runRowsOf(store: RecordStore): Generator<RunRow> {
-  for (const row of rowsByKey(store)) {
-    const failed = store.count(row) > 0;
-    yield {
-      key: store.key(row), count: store.count(row), lastFailure: store.lastFailure(row), deliveredAt: store.deliveredAt(row),
-      priorDelivery: store.priorDelivery(row), record: failed ? store.record(row) : undefined, time: store.timeCode(row, 'record'),
-      span: store.hasSpan(row) ? SPAN_SLOTS.map((slot) => store.timeCode(row, slot)) : undefined,
-    };
-  }
+  for (const row of rowsByKey(store)) yield runRowOf(store, row);
+}
+
+function runRowOf(store: RecordStore, row: number): RunRow {
+  return {
+    key: store.key(row), count: store.count(row), lastFailure: store.lastFailure(row), deliveredAt: store.deliveredAt(row),
+    priorDelivery: store.priorDelivery(row), record: store.count(row) > 0 ? store.record(row) : undefined, time: store.timeCode(row, 'record'),
+    span: store.hasSpan(row) ? SPAN_SLOTS.map((slot) => store.timeCode(row, slot)) : undefined,
+  };
 }
 
 /** A story's first and last from its record's time, or from its span from the second failure on. */

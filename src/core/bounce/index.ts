@@ -159,12 +159,9 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
     summary.laterDelivered = later.addresses;
     summary.laterDeliveredCount = later.count;
   }
-  return { records: keptRecords(taker.aggregator.records(), options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
+  return { records: taker.aggregator.records(options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
 }
 
-function* keptRecords(records: Iterable<BounceRecord>, includeSoft: boolean): Generator<BounceRecord> {
-  for (const record of records) if (includeSoft || record.type === 'hard') yield record;
-}
 
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */
 const BLOCKS_BETWEEN_YIELDS = 8;
