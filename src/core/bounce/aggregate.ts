@@ -218,9 +218,8 @@ export class BounceAggregator {
       // Held in the store alone, the rows not kept are passed by their numbers before their records are made: half the
       // failed addresses of a log are soft or deferred, and the hard list does not show them.
       const { store } = this;
-      for (const row of rowsByKey(store)) {
-        if (store.count(row) > 0 && store.deliveredAt(row) <= store.lastFailure(row) && kept(store.type(row))) yield recordOf(storyOf(runRowOf(store, row), this.inputs));
-      }
+      const wanted = (row: number) => store.count(row) > 0 && store.deliveredAt(row) <= store.lastFailure(row) && kept(store.type(row));
+      for (const row of rowsByKey(store, wanted)) yield recordOf(storyOf(runRowOf(store, row), this.inputs));
     } finally {
       this.runs.dispose();
     }
@@ -234,10 +233,12 @@ export class BounceAggregator {
 
 const closed = (story: Story) => story.deliveredAt > story.lastFailure;
 
-/** The store's rows in order of their keys. */
-function rowsByKey(store: RecordStore): Int32Array {
-  const keys = Array.from({ length: store.rowCount }, (_, row) => store.key(row));
-  return Int32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+/** The store's rows in order of their keys; only the `wanted` ones, when given (their keys alone are read). */
+function rowsByKey(store: RecordStore, wanted?: (row: number) => boolean): Int32Array {
+  const rows = Int32Array.from({ length: store.rowCount }, (_, row) => row);
+  const kept = wanted ? rows.filter(wanted) : rows;
+  const keys = Array.from(kept, (row) => store.key(row));
+  return Int32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)).map((index) => kept[index]);
 }
 
 const SPAN_SLOTS: readonly SpanSlot[] = [FIRST, LAST, PENDING_FIRST, PENDING_LAST];
