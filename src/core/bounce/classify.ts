@@ -3,9 +3,8 @@ import { DEFAULT_POLICY } from '../knowledge/policy';
 import type { BouncePolicy, BounceType, ReasonCategory } from '../knowledge/types';
 import { decide, type Evidence, reasonOf, type RowName } from '../policy/decide';
 import { ADDRESS_IN_TEXT } from './address';
-import { detach } from './detach';
-import { RecentTexts } from './hash';
 import { maskIdentifiers } from './identifiers';
+import { TextCache } from './textCache';
 import type { BounceEvent, ClassifiedEvent, SmtpStage } from './types';
 import { squeezeSpaces } from '../text';
 
@@ -111,41 +110,12 @@ export function withVerdict(event: BounceEvent, type: BounceType, reason: Reason
 }
 
 /** Most failures repeat a handful of texts: the classifier remembers verdicts per text (and per evidence, below), up
- * to CACHE_LIMIT texts and CACHE_CHARS characters of them in all (a few MB), then starts afresh. */
-const CACHE_LIMIT = 10_000;
-const CACHE_CHARS = 1 << 20;
-/** Texts a classifier remembers having met (RecentTexts): 64 KB. */
-const MET_SLOTS = 1 << 14;
+ * to 10,000 texts and 1 M characters of them in all (a few MB), then starts afresh; by text from a text's second time
+ * on (TextCache), as far as 16,384 slots (64 KB) remember. */
+const VERDICTS_BY_TEXT = { texts: 10_000, chars: 1 << 20, recentSlots: 1 << 14 } as const;
+const VERDICTS_BY_EVIDENCE = { texts: 10_000, chars: 1 << 20 } as const;
 
 type Decided = Pick<ClassifiedEvent, 'type' | 'reason' | 'rule'>;
-
-/**
- * Verdicts by a short key (codes, stage) and a text, bounded by CACHE_LIMIT texts and CACHE_CHARS characters. The two
- * are not joined into one string: a joined key of a long reply was copied whole to be hashed at every lookup, where the
- * reply itself (often a slice of its log line) is hashed in place.
- */
-class VerdictCache {
-  private verdicts = new Map<string, Map<string, Decided>>();
-  private texts = 0;
-  private chars = 0;
-
-  get(key: string, text: string): Decided | undefined {
-    return this.verdicts.get(key)?.get(text);
-  }
-
-  set(key: string, text: string, verdict: Decided): void {
-    if (this.texts >= CACHE_LIMIT || this.chars + text.length > CACHE_CHARS) {
-      this.verdicts = new Map();
-      this.texts = 0;
-      this.chars = 0;
-    }
-    let byText = this.verdicts.get(key);
-    if (!byText) this.verdicts.set(key, byText = new Map());
-    byText.set(detach(text), verdict);
-    this.texts += 1;
-    this.chars += text.length;
-  }
-}
 
 /**
  * A classifier for one extraction run (one policy), with the decision table memoized twice: by the event's text
@@ -153,30 +123,26 @@ class VerdictCache {
  * message ID, whose identifier the wording leaves out, costs reading its codes and words, not the table's patterns).
  */
 export function createClassifier(policy: BouncePolicy = DEFAULT_POLICY): (event: BounceEvent) => ClassifiedEvent {
-  const byText = new VerdictCache();
-  const byEvidence = new VerdictCache();
-  const metTexts = new RecentTexts(MET_SLOTS);
+  const byText = new TextCache<Decided>(VERDICTS_BY_TEXT);
+  const byEvidence = new TextCache<Decided>(VERDICTS_BY_EVIDENCE);
   return (event) => {
     // The address is left out of the key, so the one thing about it that changes a verdict goes in.
     const carrier = isMobileCarrierAddress(event.address);
     const key = `${event.outcome}|${event.status}|${event.reply}|${event.stage}|${carrier}`;
     const { diagnostic, address } = event;
     const text = diagnostic.includes(address) ? diagnostic.split(address).join('') : diagnostic;
-    let verdict = byText.get(key, text);
+    let verdict = byText.get(text, key);
     if (!verdict) {
       const evidence = evidenceOf(event, carrier);
       // Everything decide() reads, so a verdict found by it is the one decide() would give.
       const evidenceKey = `${evidence.outcome}|${evidence.status}|${evidence.reply}|${evidence.stage}|${evidence.carrierFilter}`;
-      verdict = byEvidence.get(evidenceKey, evidence.wording);
+      verdict = byEvidence.get(evidence.wording, evidenceKey);
       if (!verdict) {
         const { type, reason, row } = decide(evidence, policy);
         verdict = { type, reason, rule: row };
-        byEvidence.set(evidenceKey, evidence.wording, verdict);
+        byEvidence.set(evidence.wording, verdict, evidenceKey);
       }
-      // A text is kept from its second time on: most that hold an identifier never come again, and kept, they (a
-      // million Gmail replies) filled the cache every few thousand events, and the old generation with copies that
-      // were garbage soon after. One that came before is likely to come again (a reply to many recipients).
-      if (metTexts.metBefore(text)) byText.set(key, text, verdict);
+      byText.set(text, verdict, key);
     }
     return withVerdict(event, verdict.type, verdict.reason, verdict.rule);
   };

@@ -5,7 +5,8 @@
 // none of it in the collected heap.
 import { clipped } from './detach';
 import { EventTime, InputDates, PendingStamp, Stamp } from './eventTime';
-import { fnv1a, RecentTexts } from './hash';
+import { fnv1a } from './hash';
+import { TextCache } from './textCache';
 import type { ClassifiedEvent } from './types';
 
 /** Stands for the record's own address in a kept diagnostic: a noncharacter, which no server's reply holds. */
@@ -14,8 +15,10 @@ const TEXT_BLOCK_BYTES = 1 << 16;
 /** A text reference: its byte position times 2^15, plus its byte length times 2, plus 1 when it is UTF-16. */
 const POSITION_UNIT = 1 << 15;
 const NONE = -1;
-/** Slots for the hashes of recent texts (TextBlocks.putShared): 256 KB. */
-const SEEN_SLOTS = 1 << 16;
+/** Shared texts (TextBlocks.putShared): up to 65,536 texts and 8 M characters, each from its second time on (a million
+ * Gmail failures, each reply with its own ID, peaked at 252-262 MB when every text was kept, 209-236 MB with none);
+ * 65,536 slots (256 KB) remember the texts met. */
+const SHARED_TEXTS = { texts: 65_536, chars: 8 << 20, recentSlots: 1 << 16 } as const;
 
 // eslint-disable-next-line no-control-regex
 const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
@@ -30,11 +33,8 @@ export function fitsLatin1(text: string): boolean {
 class TextBlocks {
   private readonly blocks: Buffer[] = [];
   private used = TEXT_BLOCK_BYTES;
-  /** Recent texts by content (codes, remote hosts, diagnostics repeat): bounded, emptied when full. */
-  private shared = new Map<string, number>();
-  private sharedChars = 0;
-  /** Texts put lately: one met before is likely to come again. */
-  private readonly seen = new RecentTexts(SEEN_SLOTS);
+  /** Recent texts by content (codes, remote hosts, diagnostics repeat). */
+  private readonly shared = new TextCache<number>(SHARED_TEXTS);
 
   get bytes(): number {
     return this.blocks.length * TEXT_BLOCK_BYTES;
@@ -59,17 +59,8 @@ class TextBlocks {
     const found = this.shared.get(text);
     if (found !== undefined) return found;
     const reference = this.put(text);
-    // A text is remembered once it comes again: most diagnostics of a big log come once (each Gmail reply holds its
-    // own ID), and remembering each filled the map every few thousand records, with copies that soon were garbage
-    // in the old generation (a million Gmail failures peaked at 252-262 MB; 209-236 MB with none remembered).
-    if (!this.seen.metBefore(text)) return reference;
-    if (this.shared.size >= 65_536 || this.sharedChars + text.length > 8 << 20) {
-      this.shared = new Map();
-      this.sharedChars = 0;
-    }
-    // The map's key is a copy, so it keeps no piece of the input alive.
-    this.shared.set(this.get(reference), reference);
-    this.sharedChars += text.length;
+    // The key is the store's own copy, read back from its bytes.
+    this.shared.set(text, reference, '', () => this.get(reference));
     return reference;
   }
 

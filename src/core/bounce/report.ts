@@ -9,8 +9,9 @@
 import { escapeMarkdown } from '../markdown';
 import { ADDRESS_IN_TEXT } from './address';
 import { clipped, detach } from './detach';
-import { fnv1a, RecentTexts } from './hash';
+import { fnv1a } from './hash';
 import { maskIdentifiers } from './identifiers';
+import { TextCache } from './textCache';
 import type { AddressRow, Column, ColumnCounts, ReportModel, ReportRow, ReportTable, SourceLine, TableId } from './reportModel';
 import { COLUMNS } from './reportModel';
 import { DateReader, InputDates } from './eventTime';
@@ -137,10 +138,9 @@ function popCount(word: number): number {
   return (Math.imul((bits + (bits >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-/** Patterns remembered by diagnostic text: most failures repeat a few texts word for word. */
-const PATTERN_CACHE_LIMIT = 10_000;
-/** Texts the report remembers having met (RecentTexts): 64 KB. */
-const PATTERN_SOURCE_SLOTS = 1 << 14;
+/** Patterns remembered by diagnostic text, most failures repeating a few texts word for word: up to 10,000 sources
+ * (of PATTERN_SOURCE_CHARS each at most), each from its second time on, as far as 16,384 slots (64 KB) remember. */
+const PATTERNS = { texts: 10_000, chars: 10_000 * PATTERN_SOURCE_CHARS, recentSlots: 1 << 14 } as const;
 
 /** The tables, in the order every view shows them. */
 const TABLES: readonly { id: TableId; heading: string; keyName: string; noun: string }[] = [
@@ -158,8 +158,7 @@ export interface ReportOptions {
 
 /** Collects events for the report; feed it from extractBounces' onEvent, which gives each event its input's dates. */
 export class BounceReport {
-  private readonly patternOf = new Map<string, string>();
-  private readonly metSources = new RecentTexts(PATTERN_SOURCE_SLOTS);
+  private readonly patternOf = new TextCache<string>(PATTERNS);
   private readonly tallies: Record<TableId, TableTally> = { domains: new TableTally(), codes: new TableTally(), reasons: new TableTally(), hosts: new TableTally() };
   private readonly timeline = new FailureTimeline();
   /** Dates of the files of events added without theirs, as the engine would read them for a text without a file. */
@@ -204,11 +203,7 @@ export class BounceReport {
     let pattern = this.patternOf.get(source);
     if (pattern === undefined) {
       pattern = detach(diagnosticPattern(source));
-      // Remembered from a text's second time on: a text with an identifier (each Gmail reply) comes once, and its copy
-      // in the map would soon be garbage in the old generation.
-      if (!this.metSources.metBefore(source)) return pattern;
-      if (this.patternOf.size >= PATTERN_CACHE_LIMIT) this.patternOf.clear();
-      this.patternOf.set(detach(source), pattern);
+      this.patternOf.set(source, pattern);
     }
     return pattern;
   }
