@@ -162,7 +162,6 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
   return { records: taker.aggregator.records(options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
 }
 
-
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */
 const BLOCKS_BETWEEN_YIELDS = 8;
 
