@@ -6,7 +6,8 @@ import { extractBounces } from '../../src/core/bounce';
 import type { BounceRecord, ClassifiedEvent } from '../../src/core/bounce';
 import type { ExtractSummary } from '../../src/core/bounce/index';
 import { failureKindOf } from '../../src/core/bounce/failureKind';
-import { BounceReport, diagnosticPattern, reportText } from '../../src/core/bounce/report';
+import fc from 'fast-check';
+import { BounceReport, diagnosticPattern, reportText, withOwnAddressMasked } from '../../src/core/bounce/report';
 import { TIMELINE_COLUMNS } from '../../src/core/bounce/reportModel';
 import { UNSAFE_CHARACTER } from '../../src/core/bounce/safeText';
 import { CORPUS_DIR, needsCorpus } from '../helpers/corpus';
@@ -26,6 +27,20 @@ describe('bounce report', () => {
     // Time stamps and server names are identifiers as the decision table sees them; words joined by "_" stay words.
     assert.equal(diagnosticPattern('421 4.7.0 Try again later 1700000021 [DM6NAM12FT037.eop-nam12.prod.outlook.com]'), '421 4.7.0 Try again later … [….eop-nam12.prod.outlook.com]');
     assert.equal(diagnosticPattern('550 5.2.0 MAILBOX_QUOTA_EXCEEDED_42'), '550 5.2.0 MAILBOX_QUOTA_EXCEEDED_42');
+  });
+
+  it('masks a failure\'s own address before the pattern cache only where the pattern would mask it whole', () => {
+    const own = 'ann.lee@example.com';
+    assert.equal(withOwnAddressMasked(`550 5.1.1 <${own}>: unknown; ${own} again`, own), '550 5.1.1 <…>: unknown; … again');
+    // Inside longer addresses, or followed by a character that would start one: left for the pattern.
+    assert.equal(withOwnAddressMasked(`x.${own} b@${own} ${own}.org ${own}_x@y.org`, own), `x.${own} b@${own} ${own}.org ${own}_x@y.org`);
+    // Addresses the pattern does not take as they are too: no dot in the domain, a letter beyond ASCII, quotes.
+    const owns = [own, 'root@localhost', 'jos\u00e9@example.com', '"a b"@example.com'];
+    const unit = fc.constantFrom('ann.lee', '@', 'example.com', 'a', 'Z', '7', '.', '-', '_', '+', '<', '>', ' ', ':', '…', '192.0.2.1', 'b@c.org', '\u00e9', '1234567890', '=');
+    fc.assert(fc.property(fc.constantFrom(...owns), fc.array(fc.oneof(unit, fc.constant('OWN')), { maxLength: 30 }), (address, units) => {
+      const text = units.map((piece) => (piece === 'OWN' ? address : piece)).join('');
+      assert.equal(diagnosticPattern(withOwnAddressMasked(text, address)), diagnosticPattern(text));
+    }), { seed: 20261203, numRuns: 5_000 });
   });
 
   it('groups failures of different addresses under one diagnostic, per domain, code and remote host', () => {

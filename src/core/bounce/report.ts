@@ -41,6 +41,31 @@ const IP_ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
 /** Masked identifiers joined by "-", "_" or "." (Gmail's "41be03b00d2f7-5f3c0d2a6bcsi123456") show as one. */
 const JOINED_MASKS = /…(?:[-_.]…)+/g;
 
+/** Characters of a local part: the address pattern starts no match after one (ADDRESS_IN_TEXT). */
+const LOCAL_PART_CHARACTER = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
+const ADDRESS_AT = new RegExp(ADDRESS_IN_TEXT.source, 'y');
+
+/**
+ * The text with each occurrence of a failure's own address made "…" where the address pattern masks exactly that
+ * occurrence: no address character before it (so no match started earlier runs into it), the pattern's match there
+ * ends with it, and no local-part character follows it (so none starts right after it). diagnosticPattern then gives
+ * the same for the result as for the text, and replies that differ only by their recipient share one cache entry.
+ */
+export function withOwnAddressMasked(text: string, address: string): string {
+  let masked = '';
+  let copiedTo = 0;
+  for (let at = address ? text.indexOf(address) : -1; at >= 0; at = text.indexOf(address, at + address.length)) {
+    const end = at + address.length;
+    const before = at > 0 ? text[at - 1] : '';
+    if (before === '@' || LOCAL_PART_CHARACTER.test(before) || LOCAL_PART_CHARACTER.test(end < text.length ? text[end] : '')) continue;
+    ADDRESS_AT.lastIndex = at;
+    if (ADDRESS_AT.exec(text)?.[0].length !== address.length) continue;
+    masked += `${text.slice(copiedTo, at)}…`;
+    copiedTo = end;
+  }
+  return copiedTo === 0 ? text : masked + text.slice(copiedTo);
+}
+
 /** The diagnostic with what differs between otherwise equal failures masked as "…". */
 export function diagnosticPattern(diagnostic: string): string {
   const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
@@ -178,7 +203,7 @@ export class BounceReport {
       reasons: event.reason,
       hosts: (event.remoteMta && hostName(event.remoteMta)) || 'not given',
     };
-    const pattern = event.diagnostic ? this.pattern(event.diagnostic) : '';
+    const pattern = event.diagnostic ? this.pattern(event.diagnostic, event.address) : '';
     for (const { id } of TABLES) {
       const tally = this.tallies[id].rowOf(keys[id], { file: event.file, line: event.line });
       tally[column]++;
@@ -197,9 +222,10 @@ export class BounceReport {
     return own;
   }
 
-  private pattern(diagnostic: string): string {
-    // Keyed by the start that makes the pattern: a whole diagnostic may be long, and the cache would keep it.
-    const source = diagnostic.slice(0, PATTERN_SOURCE_CHARS);
+  private pattern(diagnostic: string, address: string): string {
+    // Keyed by the start that makes the pattern (a whole diagnostic may be long, and the cache would keep it), with
+    // the failure's own address masked: most replies name their recipient, and would otherwise never repeat.
+    const source = withOwnAddressMasked(diagnostic.slice(0, PATTERN_SOURCE_CHARS), address);
     let pattern = this.patternOf.get(source);
     if (pattern === undefined) {
       pattern = detach(diagnosticPattern(source));
