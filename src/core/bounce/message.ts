@@ -250,21 +250,32 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
     return { events: [], skipped: dsnTexts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
   }
+  const surrounding = context.slice(0, 600);
   const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
   const recipients = failed.length === 0 ? fromText
     : failed.map((address) => {
       const own = byAddress.get(address.toLowerCase());
-      return { address, diagnostic: own?.diagnostic ?? context.slice(0, 600), source: 'header' as const, stage: own?.stage };
+      return { address, diagnostic: own?.diagnostic ?? surrounding, source: 'header' as const, stage: own?.stage };
     });
   const outcome: Outcome = DEFERRED_WORDS.test(bodyText) && !/permanent|fatal|failed permanently/i.test(bodyText) ? 'deferred' : 'failed';
   const explains = (text: string) => enhancedCodeIn(text) || /(?:^|\s)[45]\d\d[\s-]/.test(text) || reasonInWords(text) !== undefined;
+  // What a recipient's block says, read once per distinct block: a list's bounce may name thousands under one text.
+  const sayings = new Map<string, Pick<BounceEvent, 'diagnostic' | 'status' | 'reply' | 'remoteMta'>>();
+  const sayingOf = (block: string) => {
+    let saying = sayings.get(block);
+    if (!saying) {
+      // A block that explains nothing (no code, no known wording) is explained by the text around it.
+      const text = explains(block) ? block : `${block} ${surrounding}`;
+      saying = { diagnostic: text, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), remoteMta: /host (\S+) \[/.exec(text)?.[1] };
+      sayings.set(block, saying);
+    }
+    return saying;
+  };
   for (const recipient of recipients) {
-    // A block that explains nothing (no code, no known wording) is explained by the text around it.
-    const text = explains(recipient.diagnostic) ? recipient.diagnostic : `${recipient.diagnostic} ${context.slice(0, 600)}`;
+    const { diagnostic, status, reply, remoteMta } = sayingOf(recipient.diagnostic);
     events.push({
-      file, line, messageId, address: recipient.address, outcome, status: enhancedCodeIn(text), reply: replyCodeIn(text, true), diagnostic: text,
-      remoteMta: /host (\S+) \[/.exec(text)?.[1], date, format: 'message-body', source: recipient.source,
-      stage: recipient.stage,
+      file, line, messageId, address: recipient.address, outcome, status, reply, diagnostic, remoteMta, date, format: 'message-body',
+      source: recipient.source, stage: recipient.stage,
     });
   }
   return { events: boundedEvents(events) };
