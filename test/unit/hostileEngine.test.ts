@@ -112,6 +112,10 @@ describe('hostile input: time linear in the length', function () {
   it('Exchange: one row of many recipients (its CSV was built a character at a time)', () => assertLinear((n) => logLine(
     `2026-11-27T09:14:05.123Z,ex1.example.org,FAIL,<m1@example.org>,${Array.from({ length: Math.ceil(n / 20) }, (_, i) => `u${i}@example.com`).join(';')},550 5.1.1 not found`,
     '#Fields: date-time,server-hostname,event-id,message-id,recipient-address,recipient-status'), 400_000));
+  it('Exchange: a row of empty cells without a quote (each cell looked for a quote to the end of the line)', () => assertLinear((n) => logLine(
+    `2026-11-27T09:14:05.123Z,ex1.example.org,FAIL,<m1@example.org>,a@b.example${','.repeat(n)}`, '#Fields: date-time,server-hostname,event-id,message-id,recipient-address'), 400_000));
+  it('Exchange: a row of quoted cells without a comma (each cell looked for a comma to the end of the line)', () => assertLinear((n) => logLine(
+    `2026-11-27T09:14:05.123Z,ex1.example.org,FAIL,<m1@example.org>,${repeated('"a"x', n)}`, '#Fields: date-time,server-hostname,event-id,message-id,recipient-address'), 400_000));
   it('OpenSMTPD: "smtpd[1]: x mta delivery evpid=1 to=<a> " repeated', () => assertLinear((n) => logLine(SYSLOG + repeated('smtpd[1]: x mta delivery evpid=1 to=<a> ', n)), 10_000));
   it('OpenSMTPD: "to=<" repeated', () => assertLinear((n) => logLine(`${SYSLOG}smtpd[1]: x mta delivery evpid=1 ${repeated('to=<', n)}`), 40_000));
   it('Courier: "from=<," repeated among the fields', () => assertLinear((n) => logLine(`courieresmtpd[1]: error,relay=x,${repeated('from=<,', n)}`), 40_000));

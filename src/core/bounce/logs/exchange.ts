@@ -12,16 +12,21 @@ const COLUMNS = ['event-id', 'recipient-status', 'recipient-address', 'server-ho
 
 /**
  * Splits one CSV line (RFC 4180 quoting, doubled quotes). Runs between quotes and commas are sliced, not added a
- * character at a time: a 4 MB cell built so held a rope of four million pieces (300 MB).
+ * character at a time: a 4 MB cell built so held a rope of four million pieces (300 MB). The next comma and the next
+ * quote are looked for again only once passed: looked for at every field, a line of 400,000 commas and no quote took
+ * 0.8 s (its end was searched for a quote 400,000 times), and 4 MB of them over a minute.
  */
 export function splitCsvLine(line: string): string[] {
   const cells: string[] = [];
   let pieces: string[] = [];
   let quoted = false;
   let from = 0;
+  // -1: none left; below the position read: to be looked for.
+  let comma = -2;
+  let quote = -2;
   for (let at = 0; at <= line.length;) {
+    if (quote !== -1 && quote < at) quote = line.indexOf('"', at);
     if (quoted) {
-      const quote = line.indexOf('"', at);
       if (quote < 0) {
         // An unclosed quote runs to the end of the line.
         pieces.push(line.slice(at));
@@ -38,8 +43,7 @@ export function splitCsvLine(line: string): string[] {
       }
       continue;
     }
-    const comma = line.indexOf(',', at);
-    const quote = line.indexOf('"', at);
+    if (comma !== -1 && comma < at) comma = line.indexOf(',', at);
     const end = comma < 0 ? line.length : comma;
     if (quote >= 0 && quote < end) {
       pieces.push(line.slice(from, quote));
