@@ -3,12 +3,17 @@ import { domainToUnicode } from 'node:url';
 import { UNSAFE_CHARACTER } from './safeText';
 
 const ADDRESS = /^(?:[^\s<>@"(),;:]+|"[^"\r\n]+")@[^\s<>@"(),;:.][^\s<>@"(),;:]*$/;
+/** A local part's characters in running text (no quotes, no brackets), and a domain's label. */
+const LOCAL_PART = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]";
+const DOMAIN_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 /**
  * A mailbox anywhere in running text; the local part excludes quotes and brackets. It starts only where a run of
  * local-part characters starts: tried from every character of a long run without "@" (a base64 or junk line of
  * 200,000 characters), the search took time in the square of the run's length, half a minute for that line.
  */
-export const ADDRESS_IN_TEXT = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+export const ADDRESS_IN_TEXT = new RegExp(`(?<!${LOCAL_PART})${LOCAL_PART}+@${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})+`, 'g');
+/** One character of a local part as ADDRESS_IN_TEXT reads it: no match starts after one. */
+export const LOCAL_PART_CHARACTER = new RegExp(LOCAL_PART);
 
 /** RFC 5321 §4.5.3.1.3: a path holds at most 256 octets with its angle brackets, so an address at most 254. */
 export const MAX_ADDRESS_LENGTH = 254;

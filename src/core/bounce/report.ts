@@ -7,7 +7,7 @@
 // so "550 5.1.1 <a@x>: unknown" and "550 5.1.1 <b@x>: unknown" are one line), each row keeps its few most frequent
 // ones, and every key is copied out of the chunk it was read from.
 import { escapeMarkdown } from '../markdown';
-import { ADDRESS_IN_TEXT } from './address';
+import { ADDRESS_IN_TEXT, LOCAL_PART_CHARACTER } from './address';
 import { clipped, detach } from './detach';
 import { fnv1a } from './hash';
 import { maskIdentifiers } from './identifiers';
@@ -41,8 +41,6 @@ const IP_ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
 /** Masked identifiers joined by "-", "_" or "." (Gmail's "41be03b00d2f7-5f3c0d2a6bcsi123456") show as one. */
 const JOINED_MASKS = /…(?:[-_.]…)+/g;
 
-/** Characters of a local part: the address pattern starts no match after one (ADDRESS_IN_TEXT). */
-const LOCAL_PART_CHARACTER = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
 const ADDRESS_AT = new RegExp(ADDRESS_IN_TEXT.source, 'y');
 
 /**
