@@ -150,7 +150,7 @@ export class BounceAggregator {
       store.takeRecord(store.add(event, key, this.order), event, time);
       const hash = deliveryHash(key);
       if (hash >= 0) this.failedHashes[hash >>> 5] |= 1 << (hash & 31);
-    } else if (store.count(row) === 0 || store.deliveredAt(row) > store.lastFailure(row)) {
+    } else if (store.count(row) === 0 || closedRow(store, row)) {
       // No failure in this store yet, or a delivery since the last one closed that story: only what follows counts.
       store.restart(row, this.order);
       store.takeRecord(row, event, time);
@@ -199,7 +199,7 @@ export class BounceAggregator {
     const { store } = this;
     // Held in the store alone, the closed rows are known by their numbers, without making every record.
     if (this.runs.count === 0) {
-      for (const row of store.allRows()) if (store.count(row) > 0 && store.deliveredAt(row) > store.lastFailure(row)) note(() => store.address(row));
+      for (const row of store.allRows()) if (store.count(row) > 0 && closedRow(store, row)) note(() => store.address(row));
     } else for (const story of this.stories()) if (closed(story)) note(() => story.record!.address);
     return { addresses, count };
   }
@@ -218,7 +218,7 @@ export class BounceAggregator {
       // Held in the store alone, the rows not kept are passed by their numbers before their records are made: half the
       // failed addresses of a log are soft or deferred, and the hard list does not show them.
       const { store } = this;
-      const wanted = (row: number) => store.count(row) > 0 && store.deliveredAt(row) <= store.lastFailure(row) && kept(store.type(row));
+      const wanted = (row: number) => store.count(row) > 0 && !closedRow(store, row) && kept(store.type(row));
       for (const row of rowsByKey(store, wanted)) yield recordOf(storyOf(runRowOf(store, row), this.inputs));
     } finally {
       this.runs.dispose();
@@ -231,7 +231,10 @@ export class BounceAggregator {
   }
 }
 
+/** A delivery after the last failure closes an address's story: it is not reported. */
 const closed = (story: Story) => story.deliveredAt > story.lastFailure;
+/** The same of a row held in the store, read by its number. */
+const closedRow = (store: RecordStore, row: number) => store.deliveredAt(row) > store.lastFailure(row);
 
 /** The store's rows in order of their keys; only the `wanted` ones, when given (their keys alone are read). */
 function rowsByKey(store: RecordStore, wanted?: (row: number) => boolean): Int32Array {
