@@ -197,6 +197,8 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   );
   senders.delete('');
   const context = squeezeSpaces(bodyText);
+  /** The explaining text's start, for a recipient whose own words do not explain its failure. */
+  const surrounding = context.slice(0, 600);
   let fromText = bodyRecipients(bodyText, senders);
   if (fromText.length === 0) {
     // A bounce that names no recipient, of a message that had exactly one: that one failed (MMS gateways, some
@@ -228,7 +230,7 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
       // With one recipient, the sentence above its line explains it too (EZweb: "The user(s) account is disabled."
       // above "<a@ezweb.ne.jp>: 550 user unknown"); the recipient's own line stays first for its codes.
       const lead = singleRecipient && bodyBlock && own?.source === 'text' ? leadBefore(recipient.address) : '';
-      const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? context.slice(0, 600) : '';
+      const extra = bodyBlock ? `${bodyBlock} ${lead}`.trim() : singleRecipient ? surrounding : '';
       const diagnostic = recipient.diagnostic || extra;
       events.push({
         file, line, messageId, address: recipient.address, outcome, status: recipient.status ?? enhancedCodeIn(diagnostic),
@@ -250,7 +252,6 @@ export async function parseBounceMessage(bytes: Uint8Array, file: string, line =
   if (!isBounce || AUTO_REPLY_SUBJECT.test(subject)) {
     return { events: [], skipped: dsnTexts.length > 0 ? 'delivery report without recipients' : 'not a bounce message' };
   }
-  const surrounding = context.slice(0, 600);
   const failed = header('x-failed-recipients')?.split(',').map((value) => normalizeAddress(value)).filter((value): value is string => Boolean(value)) ?? [];
   const recipients = failed.length === 0 ? fromText
     : failed.map((address) => {
