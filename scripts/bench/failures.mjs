@@ -35,6 +35,9 @@ function gmailLine(index, next) {
   return `${stamp(index)} mx postfix/smtp[4242]: ${queueId(index)}: to=<u${index}@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.1.27]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=${dsn}, status=${status} (host gmail-smtp-in.l.google.com[142.250.1.27] said: ${reply(id)} (in reply to RCPT TO command))`;
 }
 
+/** The Gmail lines of a log, their IDs drawn from `next`. */
+const gmailLines = (next) => (index) => gmailLine(index, next);
+
 function distinctLine(index) {
   const address = `user${index}@example${index}.com`;
   return `${stamp(index)} mx postfix/smtp[4242]: ${queueId(index)}: to=<${address}>, relay=mx.example${index}.com[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example${index}.com[192.0.2.1] said: 550 5.1.1 <${address}>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`;
@@ -59,7 +62,7 @@ const row = (name, m) => console.log(`  ${name.padEnd(44)} ${m.seconds.toFixed(2
 
 try {
   const oneThread = { SMTP_DIAG_THREADS: '1' };
-  const shapes = [['Gmail', (next) => (index) => gmailLine(index, next)], ['distinct', () => distinctLine]];
+  const shapes = [['Gmail', gmailLines], ['distinct', () => distinctLine]];
   for (const [name, lineOf] of shapes) {
     const file = join(work, `${name}.log`);
     const bytes = await writeLog(file, 200_000, lineOf(random(42)));
@@ -70,7 +73,7 @@ try {
     rmSync(file);
   }
   const big = join(work, 'gmail-1m.log');
-  const bytes = await writeLog(big, 1_000_000, lineOf1m());
+  const bytes = await writeLog(big, 1_000_000, gmailLines(random(42)));
   console.log(`\nGmail failures: 1,000,000 lines, ${(bytes / 1048576).toFixed(1)} MB (seed 42), default threads, one run each`);
   const peaks = [];
   for (const command of ['extract', 'extract --all --format json', 'report']) {
@@ -82,10 +85,4 @@ try {
   console.log(`\nGoal: ${peak < MEMORY_GOAL_MB ? 'met' : 'not met'}  peak RSS < ${MEMORY_GOAL_MB} MB on a million failures: ${peak.toFixed(0)} MB`);
 } finally {
   rmSync(work, { recursive: true, force: true });
-}
-
-/** The million-line log's lines: the Gmail shape, its own seeded IDs. */
-function lineOf1m() {
-  const next = random(42);
-  return (index) => gmailLine(index, next);
 }
