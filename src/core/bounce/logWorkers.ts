@@ -262,14 +262,21 @@ export async function readLogOnAllCores(file: string, name: string, size: number
       });
       workers.push(worker);
     }
-    // The workers compile the engine meanwhile.
-    if (run.signal?.aborted) throw new ExtractionCancelled();
-    counted.push(merger.read(ranges[0], 0));
-    mergedOne(counted[0]);
-    for (let index = 1, total = counted[0]; index < ranges.length && !alone; index++) {
+    const countedUpTo = (index: number, total: number) => {
       linesBefore[index] = total;
       Atomics.store(claims, countedSlot(index), 1);
       Atomics.notify(claims, countedSlot(index));
+    };
+    // Range 1 may be read once range 0's lines are counted (a pass of about 10 ms): a worker that waited for this
+    // thread to read range 0 first sat idle for a third of a second.
+    if (run.signal?.aborted) throw new ExtractionCancelled();
+    const firstLines = countLines(fd, ranges[0]);
+    if (ranges.length > 1) countedUpTo(1, firstLines);
+    // The workers compile the engine meanwhile.
+    counted.push(merger.read(ranges[0], 0));
+    mergedOne(counted[0]);
+    for (let index = 1, total = firstLines; index < ranges.length && !alone; index++) {
+      if (index > 1) countedUpTo(index, total);
       counted.push(countLines(fd, ranges[index]));
       total += counted[index];
     }
