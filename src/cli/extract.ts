@@ -1,6 +1,6 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
 import { escapeUnsafe } from '../core/bounce/safeText';
-import { allCores, BounceInput, extractBounceStream, formattedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
+import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -74,8 +74,8 @@ export const extractCommand: CliCommand = {
     const batches = parsed.format === 'ndjson' ? parsed.inputs.map((input) => [input]) : [parsed.inputs];
     const problems: SkippedInput[] = [];
     for (const batch of batches) {
-      const { records, summary } = await extractBounceStream(batch, options);
-      await writePieces(io.stdout, formattedPieces(records, parsed.format));
+      const { records, listed, summary } = await extractBounceStream(batch, options);
+      await writePieces(io.stdout, parsed.format === 'text' ? listedPieces(listed) : formattedPieces(records, parsed.format));
       // Not pushed as arguments: a folder of many unreadable files gives thousands.
       for (const problem of summary.problems) problems.push(problem);
     }

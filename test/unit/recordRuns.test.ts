@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { extractBounces } from '../../src/core/bounce';
+import { extractBounces, extractBounceStream, type ListedRecord } from '../../src/core/bounce';
 import { recordLimits, type RunRow } from '../../src/core/bounce/recordRuns';
 import { runRows, RunWriter } from '../../src/core/bounce/runFormat';
 
@@ -99,6 +99,20 @@ describe('records past the memory budget', function () {
       assert.deepEqual(runsFolders(), []);
     } finally {
       rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the suppression list the fields of the same records, held in memory and in runs', async () => {
+    const shown = ({ address, type, reason }: ListedRecord) => ({ address, type, reason });
+    for (const bytes of [budget, 1]) {
+      recordLimits.bytes = bytes;
+      for (const includeSoft of [false, true]) {
+        const { records } = await extractBounces(inputs(), { includeSoft, year: 2025 });
+        const listed = [...(await extractBounceStream(inputs(), { includeSoft, year: 2025 })).listed].map(shown);
+        assert.ok(records.length > 100 && records.some((record) => record.type === 'hard'), `${records.length} records`);
+        assert.equal(records.some((record) => record.type !== 'hard'), includeSoft);
+        assert.deepEqual(listed, records.map(shown), `budget ${bytes}, soft ones ${includeSoft}`);
+      }
     }
   });
 

@@ -3,7 +3,7 @@
 // the output raw when it could act on a terminal or split a record: text and CSV show such characters as "\x1b" or
 // "\u202e", JSON as \u escapes (the same strings for a parser).
 import { escapeUnsafe, escapeUnsafeInJson } from './safeText';
-import type { BounceRecord } from './types';
+import type { BounceRecord, ListedRecord } from './types';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json', 'ndjson'];
@@ -46,10 +46,15 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
       for (const record of records) yield `${CSV_FIELDS.map((field) => csvCell(record[field])).join(',')}\r\n`;
       return;
     case 'text':
-      for (const record of records) {
-        const address = escapeUnsafe(record.address);
-        yield record.type === 'hard' ? `${address}\n` : `${address}\t# ${record.type}: ${record.reason}\n`;
-      }
+      yield* listedPieces(records);
+  }
+}
+
+/** The suppression list (text output) piece by piece, of records or of what it shows of them (ListedRecord). */
+export function* listedPieces(records: Iterable<ListedRecord>): Generator<string> {
+  for (const record of records) {
+    const address = escapeUnsafe(record.address);
+    yield record.type === 'hard' ? `${address}\n` : `${address}\t# ${record.type}: ${record.reason}\n`;
   }
 }
 

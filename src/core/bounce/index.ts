@@ -29,12 +29,12 @@ import { rangeSizes, readLogOnAllCores, workersAvailable } from './logWorkers';
 import { createLogParser } from './logs';
 import { parseBounceMessage } from './message';
 import { EventClassifier, EventTaker, eventReader } from './run';
-import type { BounceEvent, BounceRecord, ClassifiedEvent } from './types';
+import type { BounceEvent, BounceRecord, ClassifiedEvent, ListedRecord } from './types';
 
 export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
-export type { BounceRecord, ClassifiedEvent, Outcome } from './types';
-export { formatRecords, formattedPieces, OUTPUT_FORMATS } from './format';
+export type { BounceRecord, ClassifiedEvent, ListedRecord, Outcome } from './types';
+export { formatRecords, formattedPieces, listedPieces, OUTPUT_FORMATS } from './format';
 export { allCores } from './logWorkers';
 export type { OutputFormat } from './format';
 
@@ -84,6 +84,9 @@ export interface ExtractResult {
 /** Records made one at a time as they are taken, sorted by address: what a writer holds is one record, not all. */
 export interface ExtractStream {
   readonly records: Iterable<BounceRecord>;
+  /** The same records as the suppression list shows them (address, type, reason), made in less time; take one of the
+   * two. */
+  readonly listed: Iterable<ListedRecord>;
   readonly summary: ExtractSummary;
   /** Removes what the records kept on disk, for a caller that does not take them (taking them all removes it too). */
   readonly dispose: () => void;
@@ -159,7 +162,8 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
     summary.laterDelivered = later.addresses;
     summary.laterDeliveredCount = later.count;
   }
-  return { records: taker.aggregator.records(options.includeSoft ?? false), summary, dispose: () => taker.aggregator.dispose() };
+  const includeSoft = options.includeSoft ?? false;
+  return { records: taker.aggregator.records(includeSoft), listed: taker.aggregator.listed(includeSoft), summary, dispose: () => taker.aggregator.dispose() };
 }
 
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */

@@ -336,6 +336,7 @@ export class RecordStore {
   deliveredAt(row: number): number { return this.rows.get(row, DELIVERED_AT); }
   type(row: number): ClassifiedEvent['type'] { return this.names.name(this.small.get(row, TYPE)) as ClassifiedEvent['type']; }
   address(row: number): string { return this.texts.get(this.rows.get(row, ADDRESS)); }
+  reason(row: number): ClassifiedEvent['reason'] { return this.names.name(this.small.get(row, REASON)) as ClassifiedEvent['reason']; }
 
   /** Whether the address failed more than once since its row started: then it has a span. */
   hasSpan(row: number): boolean { return this.count(row) > 1; }
@@ -380,7 +381,7 @@ export class RecordStore {
     const diagnostic = texts.get(rows.get(row, DIAGNOSTIC));
     return {
       address, status: optional(STATUS), reply: optional(REPLY), type: this.type(row),
-      reason: names.name(small.get(row, REASON)) as ClassifiedEvent['reason'], rule: names.name(small.get(row, RULE)) as ClassifiedEvent['rule'],
+      reason: this.reason(row), rule: names.name(small.get(row, RULE)) as ClassifiedEvent['rule'],
       source: names.name(small.get(row, SOURCE)) as ClassifiedEvent['source'],
       diagnostic: small.get(row, TEMPLATED) === 1 ? diagnostic.split(ADDRESS_MARK).join(address) : diagnostic,
       remoteMta: optional(REMOTE_MTA), messageId: optional(MESSAGE_ID), file: names.name(small.get(row, FILE))!, line: rows.get(row, LINE),

@@ -78,3 +78,6 @@ export interface BounceRecord {
   /** Whether the year of `date`, `firstSeen` or `lastSeen` was inferred: a syslog stamp has none. */
   readonly yearInferred: boolean;
 }
+
+/** What the suppression list (text output) shows of a record. */
+export type ListedRecord = Pick<BounceRecord, 'address' | 'type' | 'reason'>;
