@@ -6,8 +6,9 @@
 //   - a scaling table: generated logs of 10 k, 100 k, 1 M and 10 M lines read on 1 thread and on 2
 //     (SMTP_DIAG_THREADS; SMTP_DIAG_PARALLEL_MIN_BYTES=0 so that even the small ones are cut in ranges), wall and
 //     CPU time and peak RSS; the 10 M-line log (1.4 GB) is the memory check too.
-// Every figure is the best of a few runs by wall time (GNU time); the goals compare wall times of this run and are
-// printed last, each with its figure, beside the load average of the machine at the start and the end.
+// Every figure is the best of a few runs by wall time (GNU time); the tools compared are timed in turns, a run of each
+// per round. The goals compare wall times of this run and are printed last, each with its figure, beside the load
+// average of the machine and the turns of a one-second busy loop at the start and the end.
 // Exactness on the generated log: the CLI's hard list (--format json) must equal the generator's reference set,
 // computed while the log is written: addresses with a `status=bounced` line with `dsn=5.1.x` and no later
 // `status=sent` line (greylisting, loops, policy blocks, mailbox full and expiries are not hard). Prints the
@@ -18,7 +19,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { postfixLogEvents } from '../lib/generate-postfix-log.mjs';
-import { measure } from '../lib/measure.mjs';
+import { machineSpeed, measure, measureInTurns } from '../lib/measure.mjs';
 import { CORPUS_DIR, ROOT } from '../lib/paths.mjs';
 
 const cli = join(ROOT, 'dist', 'cli.js');
@@ -120,15 +121,18 @@ async function checkExactness(log, reference) {
 
 try {
   const startLoad = load();
-  console.log(`${availableParallelism()} cores; load average ${startLoad} (1, 5, 15 min)`);
+  const startSpeed = machineSpeed();
+  console.log(`${availableParallelism()} cores; load average ${startLoad} (1, 5, 15 min); a one-second busy loop: ${startSpeed.toFixed(1)} M turns`);
   const log = join(work, 'maillog');
   const reference = new Map();
   await writeLog(log, 1_000_000, reference);
   const size = statSync(log).size;
   console.log(`\nPostfix log: 1,000,000 lines, ${(size / 1048576).toFixed(1)} MB (seed 42)`);
-  const ours = measure(`node ${cli} extract ${log}`);
-  const grep = measure(`grep 'status=bounced' ${log} | grep -o '<[^>]*>' | sort -u`);
-  const pflogsumm = measure(`pflogsumm --problems-first ${log}`, 2);
+  const [ours, grep, pflogsumm] = measureInTurns([
+    { command: `node ${cli} extract ${log}` },
+    { command: `grep 'status=bounced' ${log} | grep -o '<[^>]*>' | sort -u` },
+    { command: `pflogsumm --problems-first ${log}`, runs: 2 },
+  ]);
   row('smtp-diag extract', ours, 1_000_000, 'lines', size);
   row('grep | grep -o | sort -u', grep, 1_000_000, 'lines', size);
   row('pflogsumm', pflogsumm, 1_000_000, 'lines', size);
@@ -144,8 +148,7 @@ try {
   const emlBytes = emlFiles.reduce((sum, name) => sum + statSync(join(emlDir, name)).size, 0);
   console.log(`\nBounce messages: ${emlFiles.length} files, ${(emlBytes / 1048576).toFixed(1)} MB (corpus eml/bsd)`);
   const sisimaiOn = (input) => `perl -MSisimai -e 'my $v = Sisimai->make(shift, delivered => 1); print scalar(@{$v || []}), "\\n"' ${input}`;
-  const oursEml = measure(`node ${cli} extract --all ${emlDir}`);
-  const sisimai = measure(sisimaiOn(emlDir));
+  const [oursEml, sisimai] = measureInTurns([{ command: `node ${cli} extract --all ${emlDir}` }, { command: sisimaiOn(emlDir) }]);
   row('smtp-diag extract --all', oursEml, emlFiles.length, 'msgs', emlBytes);
   row('Sisimai 4 (Perl)', sisimai, emlFiles.length, 'msgs', emlBytes);
   console.log(`  vs Sisimai: ${ratio(sisimai, oursEml)}`);
@@ -161,8 +164,7 @@ try {
   await new Promise((resolve) => out.on('finish', resolve));
   const mboxBytes = statSync(mbox).size;
   console.log(`\nThe same messages ×${copies} in one mbox: ${emlFiles.length * copies} messages, ${(mboxBytes / 1048576).toFixed(1)} MB`);
-  const oursMbox = measure(`node ${cli} extract --all ${mbox}`, 2);
-  const sisimaiMbox = measure(sisimaiOn(mbox), 2);
+  const [oursMbox, sisimaiMbox] = measureInTurns([{ command: `node ${cli} extract --all ${mbox}`, runs: 2 }, { command: sisimaiOn(mbox), runs: 2 }]);
   row('smtp-diag extract --all', oursMbox, emlFiles.length * copies, 'msgs', mboxBytes);
   row('Sisimai 4 (Perl)', sisimaiMbox, emlFiles.length * copies, 'msgs', mboxBytes);
   console.log(`  vs Sisimai: ${ratio(sisimaiMbox, oursMbox)}`);
@@ -186,7 +188,7 @@ try {
     if (file !== log) rmSync(file);
   }
 
-  console.log(`\nGoals (load average ${startLoad} at the start, ${load()} at the end):`);
+  console.log(`\nGoals (load average ${startLoad} at the start, ${load()} at the end; the busy loop ${startSpeed.toFixed(1)} M turns at the start, ${machineSpeed().toFixed(1)} M at the end):`);
   for (const { name, figure, met } of goals) console.log(`  ${met ? 'met    ' : 'not met'}  ${name.padEnd(52)} ${figure}`);
 } finally {
   if (existsSync(work)) rmSync(work, { recursive: true, force: true });
