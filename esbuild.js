@@ -23,7 +23,7 @@ const problemReporter = {
 };
 
 /** The CLI's subcommands (src/cli/main.ts requires each one only when it runs): each is a bundle of its own. */
-const CLI_COMMANDS = ['explain', 'extract', 'report', 'trace', 'mx', 'probe'];
+const CLI_COMMANDS = ['explain', 'extract', 'merge', 'report', 'trace', 'mx', 'probe'];
 const cliMain = path.join(__dirname, 'src', 'cli', 'main.ts');
 
 /** In dist/cli.js, main.ts's require of a command's module loads that command's bundle, dist/cli-NAME.js. */

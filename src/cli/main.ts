@@ -31,6 +31,7 @@ function commandModule<T>(name: string, own: () => T): T {
 const COMMANDS: readonly CommandEntry[] = [
   { name: 'explain', summary: 'Explain a status code (5.3.2, 4.7.26, 550, "550 5.1.1"): meaning, hard/soft, causes, what to do', load: () => commandModule('explain', () => require('./explain') as typeof import('./explain')).explainCommand },
   { name: 'extract', summary: 'Hard-bounced addresses from logs and bounce messages (suppression list, CSV or JSON)', load: () => commandModule('extract', () => require('./extract') as typeof import('./extract')).extractCommand },
+  { name: 'merge', summary: 'Merge the NDJSON of "extract --deliveries" run apart over rotated logs into one list', load: () => commandModule('merge', () => require('./merge') as typeof import('./merge')).mergeCommand },
   { name: 'report', summary: 'Bounce report per domain, code, reason and remote host', load: () => commandModule('report', () => require('./report') as typeof import('./report')).reportCommand },
   { name: 'trace', summary: 'Every line of one message (queue ID, Message-ID or address), following hand-offs', load: () => commandModule('trace', () => require('./trace') as typeof import('./trace')).traceCommand },
   { name: 'mx', summary: 'Look up the MX records of domains (null MX, implicit MX, host addresses)', load: () => commandModule('mx', () => require('./mx') as typeof import('./mx')).mxCommand },

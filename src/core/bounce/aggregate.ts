@@ -1,6 +1,6 @@
 // De-duplication: one record per address (failed outbound deliveries only), with a count and first/last seen.
 // An address that was delivered after its last failure in the same input is no longer a bounce.
-import { DateReader, EventTime, isoText, PendingStamp, Stamp } from './eventTime';
+import { DateReader, EventTime, isoText, PendingStamp, settledTime, Stamp } from './eventTime';
 import { RecordRuns, recordLimits, RunRow } from './recordRuns';
 import { FIRST, InputTable, LAST, PENDING_FIRST, PENDING_LAST, RecordStore, sameTime, SpanSlot, StoredRecord, TimeCode } from './recordStore';
 import type { BounceRecord, ClassifiedEvent, ListedRecord } from './types';
@@ -28,8 +28,6 @@ export function deliveryHash(address: string): number {
   return (hash ^ (hash >>> FILTER_BITS)) & ((1 << FILTER_BITS) - 1);
 }
 
-const settledTime = (time: Stamp | undefined): EventTime | undefined => (time instanceof PendingStamp ? time.resolve() : time);
-
 /** The earliest and latest failure of an address: whose instant is known, and the earliest and latest syslog stamps
  * of an input whose year was not decided when they came (they order among themselves, and against the rest once
  * their input has ended). */
@@ -40,8 +38,12 @@ interface TimeSpan {
   pendingLast?: PendingStamp;
 }
 
+/** Whether evidence of `type` outranks that of `than`: a hard verdict outranks the others, and review outranks soft.
+ * The record of an address's failures is its hardest one, the first of the hardest on a tie. */
+export const outranks = (type: ClassifiedEvent['type'], than: ClassifiedEvent['type']): boolean => RANK[type] > RANK[than];
+
 /** Widens the span's known first and last to take `time` in: instants are compared, never the texts. */
-function widen(span: TimeSpan, time: EventTime | undefined): void {
+export function widen(span: Pick<TimeSpan, 'first' | 'last'>, time: EventTime | undefined): void {
   if (time === undefined) return;
   if (span.first === undefined || time.instant < span.first.instant) span.first = time;
   if (span.last === undefined || time.instant >= span.last.instant) span.last = time;
@@ -162,7 +164,7 @@ export class BounceAggregator {
       keepSpan(store, row, span);
       store.failedAgain(row, this.order);
       // A hard verdict outranks the others, and review outranks soft: keep the hardest evidence as the record's.
-      if (RANK[event.type] > RANK[store.type(row)]) store.takeRecord(row, event, time);
+      if (outranks(event.type, store.type(row))) store.takeRecord(row, event, time);
     }
     this.spillWhenFull();
   }
@@ -317,7 +319,7 @@ function joined(story: Story | undefined, row: RunRow, inputs: InputTable): Stor
   story.deliveredAt = later.deliveredAt;
   widen(story, later.first);
   widen(story, later.last);
-  if (RANK[later.record!.type] > RANK[story.record!.type]) {
+  if (outranks(later.record!.type, story.record!.type)) {
     story.record = later.record;
     story.date = later.date;
   }

@@ -208,9 +208,18 @@ export class PendingStamp {
 /** The time of an event: known, or a syslog stamp whose input has not ended. */
 export type Stamp = EventTime | PendingStamp;
 
+/** A stamp's time, once its input has ended. */
+export const settledTime = (time: Stamp | undefined): EventTime | undefined => (time instanceof PendingStamp ? time.resolve() : time);
+
 /** Reads the date of an event: an input's InputDates, or the same at a known place in it (a worker's range). */
 export interface DateReader {
   read(text: string | undefined): Stamp | undefined;
+}
+
+/** The stamp of the log line read last (observeLine), for a delivery that carries no date of its own: Postfix's
+ * deliveries are most of a log, and their recognizer does not read their stamp. */
+export function lineStamp(dates: DateReader): Stamp | undefined {
+  return dates instanceof InputDates ? dates.lastLineStamp() : undefined;
 }
 
 /**
@@ -259,6 +268,11 @@ export class InputDates {
   observeLine(text: string): void {
     const place = stampPlace(text, stampStart(text));
     if (place >= 0) this.note(place);
+  }
+
+  /** The stamp of the line observed last, or undefined before any. */
+  lastLineStamp(): PendingStamp | undefined {
+    return this.previousPlace < 0 ? undefined : new PendingStamp(this, this.rollOvers, this.previousPlace);
   }
 
   /** The time of a date as written in this input: known at once when it holds its year, pending for a syslog stamp. */

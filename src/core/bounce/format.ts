@@ -3,6 +3,7 @@
 // the output raw when it could act on a terminal or split a record: text and CSV show such characters as "\x1b" or
 // "\u202e", JSON as \u escapes (the same strings for a parser).
 import { escapeUnsafe, escapeUnsafeInJson } from './safeText';
+import type { DeliveredEntry } from './deliveries';
 import type { BounceRecord, ListedRecord } from './types';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
@@ -39,7 +40,7 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
       return;
     }
     case 'ndjson':
-      for (const record of records) yield `${escapeUnsafeInJson(JSON.stringify(record))}\n`;
+      for (const record of records) yield ndjsonLine(record);
       return;
     case 'csv':
       yield `${CSV_FIELDS.join(',')}\r\n`;
@@ -49,6 +50,9 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
       yield* listedPieces(records);
   }
 }
+
+/** One line of NDJSON: a record, or another line of the map step's output (a DeliveredEntry). */
+export const ndjsonLine = (value: BounceRecord | DeliveredEntry) => `${escapeUnsafeInJson(JSON.stringify(value))}\n`;
 
 /** The suppression list (text output) piece by piece, of records or of what it shows of them (ListedRecord). */
 export function* listedPieces(records: Iterable<ListedRecord>): Generator<string> {

@@ -27,6 +27,7 @@ import { LogChunkFeeder, LogLineSplitter } from './logLines';
 import { RangeReader } from './logScan';
 import { rangeSizes, readLogOnAllCores, workersAvailable } from './logWorkers';
 import { createLogParser } from './logs';
+import { DeliveredEntry, LastDeliveries } from './deliveries';
 import { parseBounceMessage } from './message';
 import { EventClassifier, EventTaker, eventReader } from './run';
 import type { BounceEvent, BounceRecord, ClassifiedEvent, ListedRecord } from './types';
@@ -34,7 +35,9 @@ import type { BounceEvent, BounceRecord, ClassifiedEvent, ListedRecord } from '.
 export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, ListedRecord, Outcome } from './types';
-export { formatRecords, formattedPieces, listedPieces, OUTPUT_FORMATS } from './format';
+export type { DeliveredEntry } from './deliveries';
+export { formatRecords, formattedPieces, listedPieces, ndjsonLine, OUTPUT_FORMATS } from './format';
+export { parseResultLine, ResultMerger } from './merge';
 export { allCores } from './logWorkers';
 export type { OutputFormat } from './format';
 
@@ -55,6 +58,9 @@ export interface ExtractOptions {
    * only a report shows: default true. Finding them is a pass over every record, read back from disk when they went
    * there; without it both stay empty. */
   readonly laterDelivered?: boolean;
+  /** Whether to keep the last delivery to each address (ExtractStream.deliveries), for results merged across inputs
+   * (merge.ts). Such a reading is on one thread. */
+  readonly deliveries?: boolean;
 }
 
 export interface ExtractSummary {
@@ -87,6 +93,8 @@ export interface ExtractStream {
   /** The same records as the suppression list shows them (address, type, reason), made in less time; take one of the
    * two. */
   readonly listed: Iterable<ListedRecord>;
+  /** With ExtractOptions.deliveries, the last delivery to each address delivered to, sorted by address; else none. */
+  readonly deliveries: Iterable<DeliveredEntry>;
   readonly summary: ExtractSummary;
   /** Removes what the records kept on disk, for a caller that does not take them (taking them all removes it too). */
   readonly dispose: () => void;
@@ -120,9 +128,11 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
   summary.problems = listed.problems;
   const problem: ProblemReporter = (file, text, unreadable = false) => listed.add({ file, problem: text, unreadable });
   const classifier = new EventClassifier(options.policy, Boolean(options.onEvent));
-  const taker = new EventTaker(options.onEvent);
+  const deliveries = options.deliveries ? new LastDeliveries() : undefined;
+  const taker = new EventTaker(options.onEvent, deliveries);
   const take = eventReader(classifier, taker);
-  const threads = options.threads ?? 1;
+  // Workers hand deliveries on by their address alone, without the date a delivery's entry needs.
+  const threads = deliveries ? 1 : options.threads ?? 1;
   // Records past the memory budget are on disk until they are taken; a failed or cancelled reading removes them.
   summary.files = await readContents(inputs, problem, options, async (input, content, readOf) => {
     const dates = new InputDates(yearSourceOf(input, options));
@@ -163,7 +173,10 @@ export async function extractBounceStream(inputs: readonly BounceInput[], option
     summary.laterDeliveredCount = later.count;
   }
   const includeSoft = options.includeSoft ?? false;
-  return { records: taker.aggregator.records(includeSoft), listed: taker.aggregator.listed(includeSoft), summary, dispose: () => taker.aggregator.dispose() };
+  return {
+    records: taker.aggregator.records(includeSoft), listed: taker.aggregator.listed(includeSoft), deliveries: deliveries?.entries() ?? [], summary,
+    dispose: () => taker.aggregator.dispose(),
+  };
 }
 
 /** Blocks read between two looks at the event loop (progress, cancellation, an editor's other work). */

@@ -6,6 +6,7 @@ import type { BouncePolicy } from '../knowledge/types';
 import { BounceAggregator } from './aggregate';
 import type { DateReader } from './eventTime';
 import { createClassifier, withVerdict } from './classify';
+import type { LastDeliveries } from './deliveries';
 import type { BounceEvent, ClassifiedEvent, Outcome } from './types';
 
 export interface OutcomeCounts {
@@ -48,15 +49,18 @@ export class EventClassifier {
   }
 }
 
-/** Hands classified events on to the aggregator and the listener. */
+/** Hands classified events on to the aggregator and the listener, and deliveries to `deliveries` when given. */
 export class EventTaker {
   readonly aggregator = new BounceAggregator();
 
-  constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void) {}
+  constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void, readonly deliveries?: LastDeliveries) {}
 
   /** `dates` reads the event's date. */
   event(event: ClassifiedEvent, dates: DateReader): void {
-    if (event.outcome === 'delivered') this.aggregator.delivered(event.address);
+    if (event.outcome === 'delivered') {
+      this.aggregator.delivered(event.address);
+      this.deliveries?.note(event, dates);
+    }
     this.onEvent?.(event, dates);
     if (event.outcome !== 'delivered') this.aggregator.add(event, dates);
   }
@@ -74,7 +78,10 @@ export function eventReader(classifier: EventClassifier, taker: EventTaker): (ev
       const event = events[index];
       const classified = classifier.classified(event);
       if (classified) taker.event(classified, dates);
-      else if (event.outcome === 'delivered') taker.delivery(event.address);
+      else if (event.outcome === 'delivered') {
+        taker.delivery(event.address);
+        taker.deliveries?.note(event, dates);
+      }
     }
   };
 }

@@ -1,0 +1,101 @@
+// Results of inputs read apart merged into what one reading of them all gives: the reduce step after
+// `smtp-diag extract --format ndjson --deliveries` has run as a map step over each rotated log (on many cores or
+// machines). Per address, as the aggregator decides (aggregate.ts): a delivery after an address's last failure closes
+// its failures, and the failures left join into one record, the hardest evidence deciding, the first of it on a tie.
+// Across inputs, the times of the lines order the failures and deliveries; within one input, the map step has
+// ordered them by line already.
+import { outranks, widen } from './aggregate';
+import type { DeliveredEntry } from './deliveries';
+import type { EventTime } from './eventTime';
+import type { BounceRecord } from './types';
+
+/** A line of the map step's output: a record, or the last delivery to an address in one input. */
+export type ResultLine = BounceRecord | DeliveredEntry;
+
+/** A record's time with the text it was written as, so a merged record keeps the texts of its input. */
+interface TimeText extends EventTime {
+  readonly text: string;
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?$/;
+
+/** A time as records write it (ISO 8601, "Z" when the input gave a zone); a time without a zone counts as if it
+ * were UTC, as the engine orders such times. Undefined for null or a text that is no such time. */
+function timeOf(text: string | null, yearInferred: boolean): TimeText | undefined {
+  if (text === null || !ISO_TIME.test(text)) return undefined;
+  const instant = Date.parse(text.endsWith('Z') ? text : `${text}Z`);
+  return Number.isNaN(instant) ? undefined : { instant, zoned: text.endsWith('Z'), yearInferred, text };
+}
+
+const RECORD_TYPES = new Set(['hard', 'review', 'soft']);
+const isTimeText = (value: unknown) => value === null || (typeof value === 'string' && ISO_TIME.test(value));
+
+/** A line of the map step's output read back, or why it is none. */
+export function parseResultLine(text: string): ResultLine | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const line = value as Record<string, unknown>;
+  if (typeof line.address !== 'string' || line.address === '') return 'no address';
+  if (line.type === 'delivered') return isTimeText(line.lastSeen) && typeof line.file === 'string' ? (line as unknown as DeliveredEntry) : 'a delivery without lastSeen or file';
+  if (!RECORD_TYPES.has(line.type as string)) return `type "${String(line.type)}" is none of hard, review, soft, delivered`;
+  if (!Number.isInteger(line.count) || (line.count as number) < 1) return 'a record without a count';
+  if (!isTimeText(line.firstSeen) || !isTimeText(line.lastSeen) || typeof line.yearInferred !== 'boolean') return 'a record without firstSeen, lastSeen or yearInferred';
+  return line as unknown as BounceRecord;
+}
+
+/** What is known of one address: the time of its latest delivery, and its records in the order they came. */
+interface AddressResults {
+  delivered: number;
+  records: BounceRecord[];
+}
+
+/** Merges the lines of any number of map steps' outputs, in any order. */
+export class ResultMerger {
+  private readonly byKey = new Map<string, AddressResults>();
+
+  add(line: ResultLine): void {
+    const key = line.address.toLowerCase();
+    let results = this.byKey.get(key);
+    if (!results) this.byKey.set(key, (results = { delivered: -Infinity, records: [] }));
+    if (line.type === 'delivered') results.delivered = Math.max(results.delivered, timeOf(line.lastSeen, false)?.instant ?? -Infinity);
+    else results.records.push(line);
+  }
+
+  /** The merged records sorted by address regardless of case, hard ones only unless `includeSoft`. */
+  *records(includeSoft: boolean): Generator<BounceRecord> {
+    for (const key of [...this.byKey.keys()].sort()) {
+      const record = mergedRecord(this.byKey.get(key)!);
+      if (record && (includeSoft || record.type === 'hard')) yield record;
+    }
+  }
+}
+
+/**
+ * The record of an address's failures that no delivery closed, or undefined. A record stays open when its last failure
+ * is at or after the address's latest delivery (a delivery in the same second does not close it); one without a date
+ * counts as older than any dated delivery. The open ones join in the order of their first failures.
+ */
+function mergedRecord({ delivered, records }: AddressResults): BounceRecord | undefined {
+  const open = records
+    .map((record) => ({ record, first: timeOf(record.firstSeen, record.yearInferred), last: timeOf(record.lastSeen, record.yearInferred) }))
+    .filter(({ last }) => (last?.instant ?? -Infinity) >= delivered)
+    .sort((a, b) => (a.first?.instant ?? -Infinity) - (b.first?.instant ?? -Infinity));
+  if (open.length === 0) return undefined;
+  let merged = open[0].record;
+  const span: { first?: EventTime; last?: EventTime } = {};
+  widen(span, open[0].first);
+  widen(span, open[0].last);
+  for (const { record, first, last } of open.slice(1)) {
+    const base = outranks(record.type, merged.type) ? record : merged;
+    merged = { ...base, count: merged.count + record.count, yearInferred: merged.yearInferred || record.yearInferred };
+    widen(span, first);
+    widen(span, last);
+  }
+  const text = (time: EventTime | undefined) => (time ? (time as TimeText).text : null);
+  return open.length === 1 ? merged : { ...merged, firstSeen: text(span.first), lastSeen: text(span.last) };
+}

@@ -1,0 +1,112 @@
+// Rotated logs read apart (`extract --format ndjson --deliveries`, one process each) and merged (`smtp-diag merge`)
+// must give what one reading of them all gives (src/core/bounce/merge.ts).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BounceRecord, extractBounces, extractBounceStream, ndjsonLine, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
+import { runCliCaptured } from '../helpers/runCliCaptured';
+
+const line = (stamp: string, queue: string, address: string, dsn: string, status: string, reply: string) =>
+  `${stamp} mx postfix/smtp[1]: ${queue}: to=<${address}>, relay=mx.example.com[192.0.2.1]:25, delay=1, dsn=${dsn}, status=${status} (${reply})`;
+let queue = 0;
+const hard = (stamp: string, address: string) => line(stamp, `A${(queue++).toString(16).toUpperCase()}`, address, '5.1.1', 'bounced', `host mx.example.com[192.0.2.1] said: 550 5.1.1 <${address}>: User unknown (in reply to RCPT TO command)`);
+const full = (stamp: string, address: string) => line(stamp, `B${(queue++).toString(16).toUpperCase()}`, address, '5.2.2', 'bounced', 'host mx.example.com[192.0.2.1] said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)');
+const sent = (stamp: string, address: string) => line(stamp, `C${(queue++).toString(16).toUpperCase()}`, address, '2.0.0', 'sent', '250 2.0.0 Ok: queued');
+
+/** Two days of a log, rotated: each case of an address whose failures and deliveries fall in both files, or in one. */
+const DAYS: { name: string; text: string }[] = [
+  {
+    name: 'maillog.1',
+    text: [
+      hard('Mar  1 10:00:00', 'closed@example.com'), // delivered to the next day: not on the list
+      hard('Mar  1 10:00:01', 'again@example.com'), // fails softly the next day: still hard, twice
+      full('Mar  1 10:00:02', 'harder@example.com'), // fails hard the next day: hard, twice
+      hard('Mar  1 10:00:03', 'within@example.com'), sent('Mar  1 11:00:00', 'within@example.com'), // closed in its own file
+      sent('Mar  1 10:00:04', 'reopened@example.com'), hard('Mar  1 11:00:01', 'reopened@example.com'), // open at the day's end
+      hard('Mar  1 10:00:05', 'quiet@example.com'), // nothing the next day
+      full('Mar  1 10:00:06', 'restarted@example.com'), // delivered, then fails hard the next day: a new story
+      hard('Mar  1 10:00:07', 'Cased.User@Example.com'), // delivered the next day in another casing
+    ].join('\n'),
+  },
+  {
+    name: 'maillog',
+    text: [
+      sent('Mar  2 09:00:00', 'closed@example.com'),
+      full('Mar  2 09:00:01', 'again@example.com'),
+      hard('Mar  2 09:00:02', 'harder@example.com'),
+      sent('Mar  2 09:00:03', 'restarted@example.com'), hard('Mar  2 09:00:04', 'restarted@example.com'),
+      sent('Mar  2 09:00:05', 'cased.user@example.com'),
+      hard('Mar  2 09:00:06', 'new@example.com'),
+    ].join('\n'),
+  },
+];
+
+/** What the map step writes for one input, as NDJSON lines. */
+async function mapStep(input: BounceInput): Promise<string[]> {
+  const { records, deliveries } = await extractBounceStream([input], { includeSoft: true, deliveries: true, year: 2025 });
+  return [...records, ...deliveries].map(ndjsonLine);
+}
+
+function merged(lines: readonly string[], includeSoft: boolean): BounceRecord[] {
+  const merger = new ResultMerger();
+  for (const text of lines) {
+    const parsed = parseResultLine(text);
+    assert.notEqual(typeof parsed, 'string', `${text}: ${String(parsed)}`);
+    merger.add(parsed as Exclude<typeof parsed, string>);
+  }
+  return [...merger.records(includeSoft)];
+}
+
+describe('results of rotated logs read apart, merged', function () {
+  this.timeout(30_000);
+
+  it('give the records of one reading of all the logs, in any order of their lines', async () => {
+    const lines = [...await mapStep(DAYS[0]), ...await mapStep(DAYS[1])];
+    assert.ok(lines.some((text) => JSON.parse(text).type === 'delivered'), 'the map step writes deliveries');
+    for (const includeSoft of [true, false]) {
+      const whole = (await extractBounces(DAYS, { includeSoft, year: 2025 })).records;
+      assert.deepEqual(merged(lines, includeSoft), whole);
+      assert.deepEqual(merged([...lines].reverse(), includeSoft), whole, 'lines in the other order');
+    }
+    const byAddress = new Map(merged(lines, true).map((record) => [record.address.toLowerCase(), record]));
+    assert.deepEqual([...byAddress.keys()], ['again@example.com', 'harder@example.com', 'new@example.com', 'quiet@example.com', 'reopened@example.com', 'restarted@example.com']);
+    assert.deepEqual([byAddress.get('again@example.com')!.type, byAddress.get('again@example.com')!.count], ['hard', 2]);
+    assert.deepEqual([byAddress.get('harder@example.com')!.type, byAddress.get('harder@example.com')!.count, byAddress.get('harder@example.com')!.file], ['hard', 2, 'maillog']);
+    assert.equal(byAddress.get('restarted@example.com')!.count, 1);
+  });
+
+  it('reads back only the lines extract writes, and says why of any other', () => {
+    assert.equal(parseResultLine('not json'), 'not JSON');
+    assert.equal(parseResultLine('[1]'), 'not a JSON object');
+    assert.equal(parseResultLine('{"address":"a@x","type":"bounced"}'), 'type "bounced" is none of hard, review, soft, delivered');
+    assert.equal(parseResultLine('{"address":"a@x","type":"hard","count":0,"firstSeen":null,"lastSeen":null,"yearInferred":false}'), 'a record without a count');
+    assert.equal(parseResultLine('{"address":"a@x","type":"delivered","lastSeen":"yesterday","file":"f"}'), 'a delivery without lastSeen or file');
+    assert.deepEqual(parseResultLine('{"address":"a@x","type":"delivered","lastSeen":"2025-03-02T09:00:00.000","file":"f"}'), { address: 'a@x', type: 'delivered', lastSeen: '2025-03-02T09:00:00.000', file: 'f' });
+  });
+
+  it('runs as the CLI: extract --deliveries per log, then merge; --deliveries only with NDJSON', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-'));
+    try {
+      const outputs: string[] = [];
+      for (const day of DAYS) {
+        const log = path.join(dir, day.name);
+        fs.writeFileSync(log, `${day.text}\n`);
+        const mapped = await runCliCaptured(['extract', '--all', '--format', 'ndjson', '--deliveries', '--year', '2025', log]);
+        assert.equal(mapped.code, 0, mapped.stderr);
+        outputs.push(path.join(dir, `${day.name}.ndjson`));
+        fs.writeFileSync(outputs[outputs.length - 1], mapped.stdout);
+      }
+      const whole = await runCliCaptured(['extract', '--year', '2025', ...DAYS.map((day) => path.join(dir, day.name))]);
+      const result = await runCliCaptured(['merge', ...outputs]);
+      assert.deepEqual([result.code, result.stdout], [0, whole.stdout]);
+      assert.equal(whole.stdout, 'again@example.com\nharder@example.com\nnew@example.com\nquiet@example.com\nreopened@example.com\nrestarted@example.com\n');
+      // A line that is not the map step's output is named and left out; the rest is merged.
+      const damaged = await runCliCaptured(['merge', '-'], `garbage\n${fs.readFileSync(outputs[0], 'utf8')}${fs.readFileSync(outputs[1], 'utf8')}`);
+      assert.deepEqual([damaged.code, damaged.stdout, damaged.stderr], [1, whole.stdout, 'smtp-diag merge: stdin:1: not JSON\n']);
+      assert.equal((await runCliCaptured(['extract', '--deliveries', outputs[0]])).code, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
