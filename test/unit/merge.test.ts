@@ -80,7 +80,12 @@ describe('results of rotated logs read apart, merged', function () {
     assert.equal(parseResultLine('not json'), 'not JSON');
     assert.equal(parseResultLine('[1]'), 'not a JSON object');
     assert.equal(parseResultLine('{"address":"a@x","type":"bounced"}'), 'type "bounced" is none of hard, review, soft, delivered');
-    assert.equal(parseResultLine('{"address":"a@x","type":"hard","count":0,"firstSeen":null,"lastSeen":null,"yearInferred":false}'), 'a record without a count');
+    const record = { address: 'a@x', status: '5.1.1', reply: '550', type: 'hard', reason: 'user-unknown', rule: 'address-gone', source: 'log', diagnostic: 'no', remoteMta: null, date: '2025-03-01T10:00:00.000', messageId: null, file: 'f', line: 1, count: 1, firstSeen: '2025-03-01T10:00:00.000', lastSeen: '2025-03-01T10:00:00.000', yearInferred: false };
+    assert.deepEqual(parseResultLine(JSON.stringify({ extra: 'x'.repeat(100), ...record })), record, 'the record\'s own fields, in their order');
+    assert.deepEqual(Object.keys(parseResultLine(JSON.stringify({ ...record, address: 'a@x' })) as object), Object.keys(record));
+    assert.equal(parseResultLine(JSON.stringify({ ...record, count: 0 })), 'a record whose count is missing or not of its kind');
+    assert.equal(parseResultLine(JSON.stringify({ ...record, diagnostic: 5 })), 'a record whose diagnostic is missing or not of its kind');
+    assert.equal(parseResultLine(JSON.stringify({ ...record, lastSeen: 'yesterday' })), 'a record whose lastSeen is missing or not of its kind');
     assert.equal(parseResultLine('{"address":"a@x","type":"delivered","lastSeen":"yesterday","file":"f"}'), 'a delivery without lastSeen or file');
     assert.deepEqual(parseResultLine('{"address":"a@x","type":"delivered","lastSeen":"2025-03-02T09:00:00.000","file":"f"}'), { address: 'a@x', type: 'delivered', lastSeen: '2025-03-02T09:00:00.000', file: 'f' });
   });

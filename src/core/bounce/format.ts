@@ -9,7 +9,8 @@ import type { BounceRecord, ListedRecord } from './types';
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'csv', 'json', 'ndjson'];
 
-const CSV_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen', 'yearInferred'];
+/** A record's fields in the order every format writes them. */
+export const RECORD_FIELDS: readonly (keyof BounceRecord)[] = ['address', 'status', 'reply', 'type', 'reason', 'rule', 'source', 'diagnostic', 'remoteMta', 'date', 'messageId', 'file', 'line', 'count', 'firstSeen', 'lastSeen', 'yearInferred'];
 
 /** A CSV cell: quoted when needed; a leading = + - or @ is prefixed with ' so spreadsheets show it as text. */
 export function csvCell(value: string | number | boolean | null): string {
@@ -43,8 +44,8 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
       for (const record of records) yield ndjsonLine(record);
       return;
     case 'csv':
-      yield `${CSV_FIELDS.join(',')}\r\n`;
-      for (const record of records) yield `${CSV_FIELDS.map((field) => csvCell(record[field])).join(',')}\r\n`;
+      yield `${RECORD_FIELDS.join(',')}\r\n`;
+      for (const record of records) yield `${RECORD_FIELDS.map((field) => csvCell(record[field])).join(',')}\r\n`;
       return;
     case 'text':
       yield* listedPieces(records);

@@ -7,6 +7,7 @@
 import { outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
+import { RECORD_FIELDS } from './format';
 import type { BounceRecord } from './types';
 
 /** A line of the map step's output: a record, or the last delivery to an address in one input. */
@@ -27,8 +28,17 @@ function timeOf(text: string | null, yearInferred: boolean): TimeText | undefine
   return Number.isNaN(instant) ? undefined : { instant, zoned: text.endsWith('Z'), yearInferred, text };
 }
 
-const RECORD_TYPES = new Set(['hard', 'review', 'soft']);
 const isTimeText = (value: unknown) => value === null || (typeof value === 'string' && ISO_TIME.test(value));
+const isText = (value: unknown) => typeof value === 'string';
+
+/** What each field of a record read back must hold. */
+const FIELD_CHECKS: Readonly<Record<keyof BounceRecord, (value: unknown) => boolean>> = {
+  address: (value) => isText(value) && value !== '', status: (value) => value === null || isText(value), reply: (value) => value === null || isText(value),
+  type: (value) => value === 'hard' || value === 'review' || value === 'soft', reason: isText, rule: isText, source: isText, diagnostic: isText,
+  remoteMta: (value) => value === null || isText(value), date: isTimeText, messageId: (value) => value === null || isText(value), file: isText,
+  line: (value) => Number.isInteger(value) && (value as number) >= 0, count: (value) => Number.isInteger(value) && (value as number) >= 1,
+  firstSeen: isTimeText, lastSeen: isTimeText, yearInferred: (value) => typeof value === 'boolean',
+};
 
 /** A line of the map step's output read back, or why it is none. */
 export function parseResultLine(text: string): ResultLine | string {
@@ -41,11 +51,13 @@ export function parseResultLine(text: string): ResultLine | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const line = value as Record<string, unknown>;
   if (typeof line.address !== 'string' || line.address === '') return 'no address';
-  if (line.type === 'delivered') return isTimeText(line.lastSeen) && typeof line.file === 'string' ? (line as unknown as DeliveredEntry) : 'a delivery without lastSeen or file';
-  if (!RECORD_TYPES.has(line.type as string)) return `type "${String(line.type)}" is none of hard, review, soft, delivered`;
-  if (!Number.isInteger(line.count) || (line.count as number) < 1) return 'a record without a count';
-  if (!isTimeText(line.firstSeen) || !isTimeText(line.lastSeen) || typeof line.yearInferred !== 'boolean') return 'a record without firstSeen, lastSeen or yearInferred';
-  return line as unknown as BounceRecord;
+  if (line.type === 'delivered') {
+    return isTimeText(line.lastSeen) && isText(line.file) ? { address: line.address, type: 'delivered', lastSeen: line.lastSeen as string | null, file: line.file as string } : 'a delivery without lastSeen or file';
+  }
+  if (!FIELD_CHECKS.type(line.type)) return `type "${String(line.type)}" is none of hard, review, soft, delivered`;
+  const wrong = RECORD_FIELDS.find((field) => !FIELD_CHECKS[field](line[field]));
+  // Only the record's own fields, in their order: whatever else a line holds is not passed on.
+  return wrong ? `a record whose ${wrong} is missing or not of its kind` : (Object.fromEntries(RECORD_FIELDS.map((field) => [field, line[field]])) as unknown as BounceRecord);
 }
 
 /** What is known of one address: the time of its latest delivery, and its records in the order they came. */
