@@ -1,5 +1,6 @@
 // The last delivery to each address of one input, for results merged across inputs (merge.ts): a delivery in one
 // rotated log closes the failures of the same address in an earlier one, which that log's own records cannot know.
+import { detach } from './detach';
 import { DateReader, isoText, lineStamp, settledTime, Stamp } from './eventTime';
 import type { BounceEvent } from './types';
 
@@ -19,7 +20,17 @@ export class LastDeliveries {
   /** Notes a delivery; its date is the event's own, else its log line's stamp. */
   note(event: BounceEvent, dates: DateReader): void {
     const time = event.date === undefined ? lineStamp(dates) : dates.read(event.date);
-    this.byKey.set(event.address.toLowerCase(), { address: event.address, file: event.file, time });
+    const key = event.address.toLowerCase();
+    const known = this.byKey.get(key);
+    if (known) {
+      known.time = time;
+      known.file = event.file;
+      if (known.address !== event.address) known.address = detach(event.address);
+      return;
+    }
+    // Copies: the address is a piece of its line, which would keep the block of the log it was cut from alive.
+    const copy = detach(key);
+    this.byKey.set(copy, { address: event.address === key ? copy : detach(event.address), file: event.file, time });
   }
 
   /** The entries sorted by address regardless of case, once the input has ended (the year of its stamps is decided). */
