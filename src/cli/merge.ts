@@ -63,6 +63,8 @@ export const mergeCommand: CliCommand = {
       }
     }
     if (problems > PROBLEMS_SHOWN) io.stderr.write(`smtp-diag merge: ${problems - PROBLEMS_SHOWN} more lines or inputs it could not read\n`);
+    // The likeliest mistake: outputs of extract without --deliveries, which merge as if no address was delivered to.
+    if (merger.read.records > 0 && merger.read.deliveries === 0) io.stderr.write('smtp-diag merge: no delivery lines read; without extract --deliveries, a delivery in one log cannot close a failure in another\n');
     const records = merger.records(all);
     await writePieces(io.stdout, format === 'text' ? listedPieces(records) : formattedPieces(records, format));
     return problems > 0 ? EXIT.inputError : EXIT.ok;

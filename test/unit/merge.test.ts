@@ -110,6 +110,11 @@ describe('results of rotated logs read apart, merged', function () {
       const damaged = await runCliCaptured(['merge', '-'], `garbage\n${fs.readFileSync(outputs[0], 'utf8')}${fs.readFileSync(outputs[1], 'utf8')}`);
       assert.deepEqual([damaged.code, damaged.stdout, damaged.stderr], [1, whole.stdout, 'smtp-diag merge: stdin:1: not JSON\n']);
       assert.equal((await runCliCaptured(['extract', '--deliveries', outputs[0]])).code, 2);
+      // Outputs made without --deliveries: merged all the same, with a warning on stderr.
+      const withoutDeliveries = await runCliCaptured(['merge', '-'], fs.readFileSync(outputs[0], 'utf8').split('\n').filter((text) => !text.includes('"delivered"')).join('\n'));
+      assert.equal(withoutDeliveries.code, 0);
+      assert.match(withoutDeliveries.stderr, /no delivery lines read; without extract --deliveries/);
+      assert.equal(result.stderr, '');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -69,8 +69,12 @@ interface AddressResults {
 /** Merges the lines of any number of map steps' outputs, in any order. */
 export class ResultMerger {
   private readonly byKey = new Map<string, AddressResults>();
+  /** Lines read of each kind. */
+  readonly read = { records: 0, deliveries: 0 };
 
   add(line: ResultLine): void {
+    if (line.type === 'delivered') this.read.deliveries++;
+    else this.read.records++;
     const key = line.address.toLowerCase();
     let results = this.byKey.get(key);
     if (!results) this.byKey.set(key, (results = { delivered: -Infinity, records: [] }));
