@@ -205,13 +205,27 @@ describe('hostile input and output', () => {
     it('echoes no argument raw in a usage error: unknown commands, options, formats, years, codes', async () => {
       const evil = '\x1b]0;pwn\x07\x1b[31mX\u202e\u0085';
       const calls = [[evil], ['extract', `--${evil}`], ['extract', '--format', evil, 'x'], ['extract', '--year', evil, 'x'], ['report', `--${evil}`],
-        ['trace', `--${evil}`], ['mx', `--${evil}`], ['probe', `--${evil}`], ['explain', evil]];
+        ['trace', `--${evil}`], ['mx', `--${evil}`], ['probe', `--${evil}`], ['explain', evil], ['merge', `--${evil}`], ['merge', '--format', evil]];
       for (const args of calls) {
         const result = await runCliCaptured(args);
         assert.equal(result.code, 2, args.join(' '));
         assert.doesNotMatch(result.stderr.replace(/\n/g, ''), RAW_UNSAFE, args.join(' '));
         assert.match(result.stderr, /\\x1b|\\u001b/, args.join(' '));
       }
+    });
+
+    it('merge writes no raw control or bidi character from the lines it reads, nor from an input name', async () => {
+      const evil = '\x1b]0;pwn\x07\u202e\u0085';
+      const record = { address: `a${evil}@example.com`, status: '5.1.1', reply: '550', type: 'hard', reason: 'user-unknown', rule: 'address-gone', source: 'log', diagnostic: evil, remoteMta: null, date: null, messageId: null, file: evil, line: 1, count: 1, firstSeen: null, lastSeen: null, yearInferred: false };
+      for (const format of ['text', 'csv', 'json', 'ndjson']) {
+        const result = await runCliCaptured(['merge', '--format', format], `${JSON.stringify(record)}\n{"address":"${evil}"}\n`);
+        assert.equal(result.code, 1, format);
+        assert.doesNotMatch(result.stdout.replace(/\r?\n/g, ''), RAW_UNSAFE, format);
+        assert.doesNotMatch(result.stderr.replace(/\n/g, ''), RAW_UNSAFE, format);
+      }
+      const missing = await runCliCaptured(['merge', `/nonexistent/${evil}`]);
+      assert.equal(missing.code, 1);
+      assert.doesNotMatch(missing.stderr.replace(/\n/g, ''), RAW_UNSAFE);
     });
 
     it('the report, text or Markdown, carries no raw bidi, C1 or separator character from a diagnostic', async () => {
