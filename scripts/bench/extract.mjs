@@ -12,9 +12,10 @@
 // Exactness on the generated log: the CLI's hard list (--format json) must equal the generator's reference set,
 // computed while the log is written: addresses with a `status=bounced` line with `dsn=5.1.x` and no later
 // `status=sent` line (greylisting, loops, policy blocks, mailbox full and expiries are not hard). Prints the
-// counts and up to 10 missing and 10 extra addresses with their log lines.
+// counts and up to 10 missing and 10 extra addresses with their log lines. The README's pipeline recipe (the log cut
+// in four parts, each read apart with --deliveries, then merge) must give the list of one reading.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +36,26 @@ async function writeLog(file, lines, reference) {
   }
   out.end(buffer);
   await new Promise((resolve) => out.on('finish', resolve));
+}
+
+/**
+ * The README's pipeline recipe on the log cut into four parts (at line ends): `extract --all --format ndjson
+ * --deliveries` on each, as many at once as there are cores, then `merge`; its list must be the one reading's.
+ */
+function checkPipeline(log) {
+  const parts = join(work, 'parts');
+  mkdirSync(parts, { recursive: true });
+  spawnSync('split', ['-n', 'l/4', '-d', log, join(parts, 'maillog.')]);
+  const map = measure(`ls ${parts}/maillog.* | xargs -P ${availableParallelism()} -I{} sh -c 'node ${cli} extract --all --format ndjson --deliveries "$1" > "$1.ndjson"' _ {}`, 1);
+  const merge = measure(`node ${cli} merge ${parts}/*.ndjson`, 1);
+  const merged = spawnSync('sh', ['-c', `node ${cli} merge ${parts}/*.ndjson`], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  const whole = spawnSync(process.execPath, [cli, 'extract', log], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  const count = (text) => text.split('\n').filter(Boolean).length;
+  const ok = merged === whole && count(whole) > 0;
+  const figure = `${count(merged).toLocaleString('en')} addresses ${ok ? '=' : '≠'} ${count(whole).toLocaleString('en')} of one reading`;
+  console.log(`  pipeline (README): 4 parts, map ${map.seconds.toFixed(2)} s wall (${map.cpu.toFixed(2)} s CPU), merge ${merge.seconds.toFixed(2)} s; ${figure}: ${ok ? 'met' : 'not met'}`);
+  rmSync(parts, { recursive: true, force: true });
+  return { ok, figure };
 }
 
 const row = (name, m, units, unitName, bytes) => console.log(
@@ -142,6 +163,8 @@ try {
   goal('≥ 0.33× the grep pipeline, 1 M-line log', `${(grep.seconds / ours.seconds).toFixed(2)}× (${ours.seconds.toFixed(2)} s vs ${grep.seconds.toFixed(2)} s)`, grep.seconds / ours.seconds >= 0.33);
   const exact = await checkExactness(log, reference);
   goal('exactness: hard list = reference set, 1 M-line log', exact.figure, exact.ok);
+  const pipeline = checkPipeline(log);
+  goal('the README\'s pipeline: 4 parts merged = one reading', pipeline.figure, pipeline.ok);
 
   const emlDir = join(CORPUS_DIR, 'eml', 'bsd');
   const emlFiles = readdirSync(emlDir).filter((name) => name.endsWith('.eml'));
