@@ -1,7 +1,7 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
 import { escapeUnsafe } from '../core/bounce/safeText';
 import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, ndjsonLine, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
-import { CliCommand, CliIo, EXIT } from './io';
+import { CliCommand, CliIo, EXIT, optionValue } from './io';
 import { writePieces, writeProblems } from './output';
 
 const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] [--year YYYY] [--follow] [--deliveries] <file|dir|->...
@@ -50,14 +50,16 @@ export function parseInputArgs(args: readonly string[], io: CliIo, recordOptions
   const inputs: BounceInput[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    if (recordOptions && (arg === '--format' || arg.startsWith('--format='))) {
-      const value = arg.includes('=') ? arg.slice(9) : args[++index];
-      if (!OUTPUT_FORMATS.includes(value as OutputFormat)) return `unknown format "${value ?? ''}"`;
-      format = value as OutputFormat;
-    } else if (recordOptions && (arg === '--year' || arg.startsWith('--year='))) {
-      const value = arg.includes('=') ? arg.slice(7) : args[++index];
-      if (!/^\d{4}$/.test(value ?? '')) return `--year takes a year of four digits, not "${value ?? ''}"`;
-      year = Number(value);
+    const formatOption = recordOptions ? optionValue(args, index, 'format') : undefined;
+    const yearOption = recordOptions ? optionValue(args, index, 'year') : undefined;
+    if (formatOption) {
+      index = formatOption.last;
+      if (!OUTPUT_FORMATS.includes(formatOption.value as OutputFormat)) return `unknown format "${formatOption.value ?? ''}"`;
+      format = formatOption.value as OutputFormat;
+    } else if (yearOption) {
+      index = yearOption.last;
+      if (!/^\d{4}$/.test(yearOption.value ?? '')) return `--year takes a year of four digits, not "${yearOption.value ?? ''}"`;
+      year = Number(yearOption.value);
     } else if (recordOptions && arg === '--all') all = true;
     else if (recordOptions && arg === '--deliveries') deliveries = true;
     else if (arg === '--follow') follow = true;

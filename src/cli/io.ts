@@ -14,3 +14,11 @@ export interface CliCommand {
   readonly usage: string;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
+
+/** When args[index] is the option `--name V` or `--name=V`: V (undefined when nothing follows) and the index of the
+ * last argument it took; undefined when args[index] is anything else. */
+export function optionValue(args: readonly string[], index: number, name: string): { value: string | undefined; last: number } | undefined {
+  const arg = args[index];
+  if (arg === `--${name}`) return { value: args[index + 1], last: index + 1 };
+  return arg.startsWith(`--${name}=`) ? { value: arg.slice(name.length + 3), last: index } : undefined;
+}

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { formattedPieces, listedPieces, OUTPUT_FORMATS, OutputFormat, parseResultLine, ResultMerger } from '../core/bounce';
 import { escapeUnsafe } from '../core/bounce/safeText';
-import { CliCommand, CliIo, EXIT } from './io';
+import { CliCommand, CliIo, EXIT, optionValue } from './io';
 import { writePieces } from './output';
 
 const USAGE = `Usage: smtp-diag merge [--format text|csv|json|ndjson] [--all] <file|->...
@@ -32,10 +32,11 @@ export const mergeCommand: CliCommand = {
     const inputs: string[] = [];
     for (let index = 0; index < args.length; index++) {
       const arg = args[index];
-      if (arg === '--format' || arg.startsWith('--format=')) {
-        const value = arg.includes('=') ? arg.slice(9) : args[++index];
-        if (!OUTPUT_FORMATS.includes(value as OutputFormat)) return usageError(io, `unknown format "${value ?? ''}"`);
-        format = value as OutputFormat;
+      const formatOption = optionValue(args, index, 'format');
+      if (formatOption) {
+        index = formatOption.last;
+        if (!OUTPUT_FORMATS.includes(formatOption.value as OutputFormat)) return usageError(io, `unknown format "${formatOption.value ?? ''}"`);
+        format = formatOption.value as OutputFormat;
       } else if (arg === '--all') all = true;
       else if (arg.startsWith('-') && arg !== '-') return usageError(io, `unknown option "${arg}"`);
       else inputs.push(arg);

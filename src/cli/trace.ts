@@ -5,7 +5,7 @@ import type { BounceInput } from '../core/bounce';
 import { MAX_OMITTED_COUNTED, MAX_TRACED_MESSAGES } from '../core/trace';
 import { summaryLines, traceJson } from '../core/trace/format';
 import { traceMessages, type TraceResult } from '../core/trace/trace';
-import { CliCommand, CliIo, EXIT } from './io';
+import { CliCommand, CliIo, EXIT, optionValue } from './io';
 import { writePieces, writeProblems } from './output';
 
 const USAGE = `Usage: smtp-diag trace [--format text|json] [--follow] <queue-id|message-id|address> <file|dir|->...
@@ -32,10 +32,11 @@ function parseArgs(args: readonly string[], io: CliIo): { query: string; inputs:
   const stdin = () => ({ name: 'stdin', stream: io.stdin as AsyncIterable<Buffer> });
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    if (arg === '--format' || arg.startsWith('--format=')) {
-      const value = arg.includes('=') ? arg.slice(9) : args[++index];
-      if (!FORMATS.includes(value as TraceFormat)) return `unknown format "${value ?? ''}"`;
-      format = value as TraceFormat;
+    const formatOption = optionValue(args, index, 'format');
+    if (formatOption) {
+      index = formatOption.last;
+      if (!FORMATS.includes(formatOption.value as TraceFormat)) return `unknown format "${formatOption.value ?? ''}"`;
+      format = formatOption.value as TraceFormat;
     } else if (arg === '--follow') follow = true;
     else if (arg === '-' && query !== undefined) inputs.push(stdin());
     else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
