@@ -1,6 +1,6 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
 import { escapeUnsafe } from '../core/bounce/safeText';
-import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, ndjsonLine, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
+import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, ndjsonPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT, optionValue } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -22,10 +22,6 @@ Control characters from the inputs are printed escaped (\\x1b, \\u202e; in JSON 
                inputs read apart (one process per rotated log) as one reading of them all would
 Dates are ISO 8601: in UTC ("...Z") when the input gave a zone, as the input wrote them when it gave none.
 Exit status: 0 done, 1 some input could not be read (the others are still processed), 2 bad usage.`;
-
-function* map<T, U>(items: Iterable<T>, each: (item: T) => U): Generator<U> {
-  for (const item of items) yield each(item);
-}
 
 /** The options of extract and report; `year` undefined: inferred per input. */
 export interface InputArgs {
@@ -89,7 +85,7 @@ export const extractCommand: CliCommand = {
     for (const batch of batches) {
       const { records, listed, deliveries, summary } = await extractBounceStream(batch, options);
       await writePieces(io.stdout, parsed.format === 'text' ? listedPieces(listed) : formattedPieces(records, parsed.format));
-      await writePieces(io.stdout, map(deliveries, ndjsonLine));
+      await writePieces(io.stdout, ndjsonPieces(deliveries));
       // Not pushed as arguments: a folder of many unreadable files gives thousands.
       for (const problem of summary.problems) problems.push(problem);
     }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BounceRecord, extractBounces, extractBounceStream, ndjsonLine, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
+import { BounceRecord, extractBounces, extractBounceStream, ndjsonPieces, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const line = (stamp: string, queue: string, address: string, dsn: string, status: string, reply: string) =>
@@ -45,7 +45,7 @@ const DAYS: { name: string; text: string }[] = [
 /** What the map step writes for one input, as NDJSON lines. */
 async function mapStep(input: BounceInput): Promise<string[]> {
   const { records, deliveries } = await extractBounceStream([input], { includeSoft: true, deliveries: true, year: 2025 });
-  return [...records, ...deliveries].map(ndjsonLine);
+  return [...ndjsonPieces([...records, ...deliveries])];
 }
 
 function merged(lines: readonly string[], includeSoft: boolean): BounceRecord[] {

@@ -41,7 +41,7 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
       return;
     }
     case 'ndjson':
-      for (const record of records) yield ndjsonLine(record);
+      yield* ndjsonPieces(records);
       return;
     case 'csv':
       yield `${RECORD_FIELDS.join(',')}\r\n`;
@@ -52,8 +52,10 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
   }
 }
 
-/** One line of NDJSON: a record, or another line of the map step's output (a DeliveredEntry). */
-export const ndjsonLine = (value: BounceRecord | DeliveredEntry) => `${escapeUnsafeInJson(JSON.stringify(value))}\n`;
+/** NDJSON piece by piece, a line each: records, or the other lines of the map step's output (DeliveredEntry). */
+export function* ndjsonPieces(lines: Iterable<BounceRecord | DeliveredEntry>): Generator<string> {
+  for (const line of lines) yield `${escapeUnsafeInJson(JSON.stringify(line))}\n`;
+}
 
 /** The suppression list (text output) piece by piece, of records or of what it shows of them (ListedRecord). */
 export function* listedPieces(records: Iterable<ListedRecord>): Generator<string> {

@@ -36,7 +36,7 @@ export type { BounceInput, SkippedInput } from './input';
 export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, ListedRecord, Outcome } from './types';
 export type { DeliveredEntry } from './deliveries';
-export { formatRecords, formattedPieces, listedPieces, ndjsonLine, OUTPUT_FORMATS } from './format';
+export { formatRecords, formattedPieces, listedPieces, ndjsonPieces, OUTPUT_FORMATS } from './format';
 export { parseResultLine, ResultMerger } from './merge';
 export { allCores } from './logWorkers';
 export type { OutputFormat } from './format';

@@ -53,19 +53,22 @@ export class EventClassifier {
 export class EventTaker {
   readonly aggregator = new BounceAggregator();
 
-  constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void, readonly deliveries?: LastDeliveries) {}
+  constructor(private readonly onEvent?: (event: ClassifiedEvent, dates: DateReader) => void, private readonly deliveries?: LastDeliveries) {}
 
   /** `dates` reads the event's date. */
   event(event: ClassifiedEvent, dates: DateReader): void {
-    if (event.outcome === 'delivered') {
-      this.aggregator.delivered(event.address);
-      this.deliveries?.note(event, dates);
-    }
+    if (event.outcome === 'delivered') this.deliveredEvent(event, dates);
     this.onEvent?.(event, dates);
     if (event.outcome !== 'delivered') this.aggregator.add(event, dates);
   }
 
-  /** A delivery known by its address alone (no listener): `hash` its deliveryHash when known. */
+  /** A delivery read as an event: to the aggregator, and to `deliveries` when they are kept. */
+  deliveredEvent(event: BounceEvent, dates: DateReader): void {
+    this.aggregator.delivered(event.address);
+    this.deliveries?.note(event, dates);
+  }
+
+  /** A delivery known by its address alone (a worker's range): `hash` its deliveryHash when known. */
   delivery(address: string, hash?: number): void {
     this.aggregator.delivered(address, hash);
   }
@@ -78,10 +81,7 @@ export function eventReader(classifier: EventClassifier, taker: EventTaker): (ev
       const event = events[index];
       const classified = classifier.classified(event);
       if (classified) taker.event(classified, dates);
-      else if (event.outcome === 'delivered') {
-        taker.delivery(event.address);
-        taker.deliveries?.note(event, dates);
-      }
+      else if (event.outcome === 'delivered') taker.deliveredEvent(event, dates);
     }
   };
 }
