@@ -2,7 +2,7 @@
 // dates): UTC where the source names a zone, the source's own clock where it names none, and a syslog stamp's year
 // inferred per input when the input has ended. The unit follows the span: hours up to two days, days up to about a
 // year, months beyond.
-import { EventTime, InputDates, PendingStamp, Stamp } from './eventTime';
+import { EventTime, InputDates, PendingStamp, settledTime, Stamp } from './eventTime';
 import type { TimeBucket, Timeline, TimelineColumn, TimeUnit } from './reportModel';
 import { TIMELINE_COLUMNS } from './reportModel';
 
@@ -38,7 +38,7 @@ export class FailureTimeline {
       this.lastPending = time.dates;
       this.foldEnded();
     }
-    const counts = time instanceof PendingStamp && !time.dates.ended ? this.pendingHour(time) : this.hour(time instanceof PendingStamp ? time.resolve() : time);
+    const counts = time instanceof PendingStamp && !time.dates.ended ? this.pendingHour(time) : this.hour(settledTime(time));
     if (counts) counts[column]++;
     else this.undated++;
   }
