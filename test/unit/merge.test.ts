@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BounceRecord, extractBounces, extractBounceStream, ndjsonPieces, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
+import { recordLimits } from '../../src/core/bounce/recordRuns';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const line = (stamp: string, queue: string, address: string, dsn: string, status: string, reply: string) =>
@@ -48,14 +49,34 @@ async function mapStep(input: BounceInput): Promise<string[]> {
   return [...ndjsonPieces([...records, ...deliveries])];
 }
 
-function merged(lines: readonly string[], includeSoft: boolean): BounceRecord[] {
+function mergerOf(lines: readonly string[]): ResultMerger {
   const merger = new ResultMerger();
   for (const text of lines) {
     const parsed = parseResultLine(text);
     assert.notEqual(typeof parsed, 'string', `${text}: ${String(parsed)}`);
     merger.add(parsed as Exclude<typeof parsed, string>);
   }
-  return [...merger.records(includeSoft)];
+  return merger;
+}
+
+const merged = (lines: readonly string[], includeSoft: boolean): BounceRecord[] => [...mergerOf(lines).records(includeSoft)];
+
+/** Days of many addresses, each in one of the cases of DAYS, with diagnostics beyond Latin-1 and records without a
+ * remote host. */
+function manyDays(addresses: number): { name: string; text: string }[] {
+  const days: string[][] = [[], [], []];
+  for (let index = 0; index < addresses; index++) {
+    const address = `user${index}@d${index % 7}.example`;
+    const pick = index % 5;
+    days[0].push(pick === 4
+      ? `Mar  1 10:00:00 mx postfix/smtp[1]: E${index}: to=<${address}>, relay=none, delay=1, dsn=5.2.2, status=bounced (552 5.2.2 Postfach voll – 邮箱已满 ${index})`
+      : hard('Mar  1 10:00:00', address));
+    if (pick === 0) days[1].push(sent('Mar  2 09:00:00', address.toUpperCase()));
+    if (pick === 1) days[1].push(full('Mar  2 09:00:01', address));
+    if (pick === 2) days[2].push(sent('Mar  3 09:00:00', address), hard('Mar  3 09:00:01', address));
+    if (pick === 3) days[2].push(hard('Mar  3 09:00:02', address), sent('Mar  3 09:00:03', address));
+  }
+  return days.map((text, index) => ({ name: `maillog.${2 - index}`, text: text.join('\n') }));
 }
 
 describe('results of rotated logs read apart, merged', function () {
@@ -74,6 +95,41 @@ describe('results of rotated logs read apart, merged', function () {
     assert.deepEqual([byAddress.get('again@example.com')!.type, byAddress.get('again@example.com')!.count], ['hard', 2]);
     assert.deepEqual([byAddress.get('harder@example.com')!.type, byAddress.get('harder@example.com')!.count, byAddress.get('harder@example.com')!.file], ['hard', 2, 'maillog']);
     assert.equal(byAddress.get('restarted@example.com')!.count, 1);
+  });
+
+  it('give the same records past the memory budget, the addresses held going to runs that are removed at the end', async () => {
+    const days = manyDays(600);
+    const lines: string[] = [];
+    for (const day of days) lines.push(...await mapStep(day));
+    const whole = (await extractBounces(days, { includeSoft: true, year: 2025 })).records;
+    assert.ok(whole.length > 300 && whole.some((record) => record.count > 1) && whole.some((record) => /邮箱/.test(record.diagnostic)) && whole.some((record) => record.remoteMta === null));
+    assert.deepEqual(merged(lines, true), whole, 'held in memory');
+    // The runs go to a folder of this test's own (os.tmpdir() reads TMPDIR), so no other process's runs are counted.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-runs-'));
+    const savedTmp = process.env.TMPDIR;
+    const budget = recordLimits.bytes;
+    process.env.TMPDIR = own;
+    recordLimits.bytes = 1;
+    try {
+      // A run per line: more runs than are read at once, so runs are also made of runs.
+      const records = mergerOf([...lines].reverse()).records(true);
+      const first = records.next();
+      assert.equal(fs.readdirSync(own).filter((name) => name.startsWith('smtp-diag-merge-')).length, 1, 'a folder of runs while the records are taken');
+      assert.deepEqual([first.value, ...records], whole, 'in runs');
+      assert.deepEqual(fs.readdirSync(own), [], 'the runs are removed once the records are taken');
+      assert.deepEqual(merged(lines, false), whole.filter((record) => record.type === 'hard'));
+      // Every field a run keeps, as it came: the empty ones, an inferred year, a count and line of their own.
+      const bare = whole.slice(0, 3).map((record, index) => ({
+        ...record, address: `bare${index}@example.net`, status: null, reply: null, remoteMta: null, date: null, messageId: null, firstSeen: null, lastSeen: null,
+        yearInferred: true, count: 7 + index, line: 1000 + index,
+      }));
+      assert.deepEqual(merged([...lines, ...ndjsonPieces(bare)], true), [...bare, ...whole]);
+    } finally {
+      recordLimits.bytes = budget;
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('reads back only the lines extract writes, and says why of any other', () => {
@@ -115,6 +171,10 @@ describe('results of rotated logs read apart, merged', function () {
       assert.equal(withoutDeliveries.code, 0);
       assert.match(withoutDeliveries.stderr, /no delivery lines read; without extract --deliveries/);
       assert.equal(result.stderr, '');
+      // A line of more than 16 MB (no output of extract) is named, not held whole; CRLF line ends are read as LF.
+      const huge = await runCliCaptured(['merge', '-'], `${fs.readFileSync(outputs[0], 'utf8').replace(/\n/g, '\r\n')}${'x'.repeat(17 << 20)}\n${fs.readFileSync(outputs[1], 'utf8')}`);
+      const firstLines = fs.readFileSync(outputs[0], 'utf8').split('\n').length;
+      assert.deepEqual([huge.code, huge.stdout, huge.stderr], [1, whole.stdout, `smtp-diag merge: stdin:${firstLines}: a line of more than ${16 << 20} characters\n`]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,8 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { extractBounces, extractBounceStream, type ListedRecord } from '../../src/core/bounce';
-import { recordLimits, type RunRow } from '../../src/core/bounce/recordRuns';
-import { runRows, RunWriter } from '../../src/core/bounce/runFormat';
+import { recordLimits, RUN_ROW_CODEC, type RunRow } from '../../src/core/bounce/recordRuns';
+import { runRows, RunWriter } from '../../src/core/bounce/sortedRuns';
 
 const ADDRESSES = 3000;
 const relay = 'relay=mx.example.com[192.0.2.1]:25, delay=1';
@@ -147,10 +147,10 @@ describe('run files', () => {
         },
       ];
       const file = path.join(own, 'run');
-      const writer = new RunWriter(file);
+      const writer = new RunWriter(file, RUN_ROW_CODEC);
       for (const row of rows) writer.write(row);
       writer.close();
-      assert.deepEqual([...runRows(file)], rows.map((row) => ({
+      assert.deepEqual([...runRows(file, RUN_ROW_CODEC)], rows.map((row) => ({
         ...row, span: row.span, record: row.record && { status: undefined, reply: undefined, source: undefined, remoteMta: undefined, messageId: undefined, ...row.record },
       })));
     } finally {

@@ -3,11 +3,14 @@
 // machines). Per address, as the aggregator decides (aggregate.ts): a delivery after an address's last failure closes
 // its failures, and the failures left join into one record, the hardest evidence deciding, the first of it on a tie.
 // Across inputs, the times of the lines order the failures and deliveries; within one input, the map step has
-// ordered them by line already.
+// ordered them by line already. Past the memory budget (recordLimits), the addresses held so far go to a run
+// (sortedRuns.ts), so merging the outputs of many machines takes a bounded amount of memory.
 import { outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
 import { RECORD_FIELDS } from './format';
+import { recordLimits } from './recordRuns';
+import { RowCodec, SortedRuns } from './sortedRuns';
 import type { BounceRecord } from './types';
 
 /** A line of the map step's output: a record, or the last delivery to an address in one input. */
@@ -55,38 +58,108 @@ export function parseResultLine(text: string): ResultLine | string {
     return isTimeText(line.lastSeen) && isText(line.file) ? { address: line.address, type: 'delivered', lastSeen: line.lastSeen as string | null, file: line.file as string } : 'a delivery without lastSeen or file';
   }
   if (!FIELD_CHECKS.type(line.type)) return `type "${String(line.type)}" is none of hard, review, soft, delivered`;
-  const wrong = RECORD_FIELDS.find((field) => !FIELD_CHECKS[field](line[field]));
   // Only the record's own fields, in their order: whatever else a line holds is not passed on.
-  return wrong ? `a record whose ${wrong} is missing or not of its kind` : (Object.fromEntries(RECORD_FIELDS.map((field) => [field, line[field]])) as unknown as BounceRecord);
+  const record: Record<string, unknown> = {};
+  for (const field of RECORD_FIELDS) {
+    const value = line[field];
+    if (!FIELD_CHECKS[field](value)) return `a record whose ${field} is missing or not of its kind`;
+    record[field] = value;
+  }
+  return record as unknown as BounceRecord;
 }
 
 /** What is known of one address: the time of its latest delivery, and its records in the order they came. */
 interface AddressResults {
+  readonly key: string;
   delivered: number;
-  records: BounceRecord[];
+  readonly records: BounceRecord[];
 }
+
+/** A record's fields that are numbers (a boolean as 0 or 1); the others are texts, null kept as none. */
+const NUMBER_FIELDS: ReadonlySet<keyof BounceRecord> = new Set(['line', 'count', 'yearInferred']);
+const NUMBERS_OF = RECORD_FIELDS.filter((field) => NUMBER_FIELDS.has(field));
+const TEXTS_OF = RECORD_FIELDS.filter((field) => !NUMBER_FIELDS.has(field));
+/** Each field's place among a record's numbers or texts. */
+const PLACES = RECORD_FIELDS.map((field) => (NUMBER_FIELDS.has(field) ? NUMBERS_OF : TEXTS_OF).indexOf(field));
+
+/** An address's results in a run: the delivery time and the record count, then each record's numbers; the key, then
+ * each record's texts. */
+const RESULTS_CODEC: RowCodec<AddressResults> = {
+  encode({ key, delivered, records }) {
+    const numbers = [delivered, records.length];
+    const texts: (string | undefined)[] = [key];
+    for (const record of records) {
+      for (const field of NUMBERS_OF) numbers.push(Number(record[field]));
+      for (const field of TEXTS_OF) texts.push((record[field] as string | null) ?? undefined);
+    }
+    return { numbers, texts };
+  },
+  decode(numbers, texts) {
+    const records: BounceRecord[] = [];
+    for (let index = 0; index < numbers[1]; index++) {
+      const record: Record<string, unknown> = {};
+      const numberAt = 2 + index * NUMBERS_OF.length;
+      const textAt = 1 + index * TEXTS_OF.length;
+      RECORD_FIELDS.forEach((field, place) => {
+        record[field] = NUMBER_FIELDS.has(field) ? numbers[numberAt + PLACES[place]] : (texts[textAt + PLACES[place]] ?? null);
+      });
+      record.yearInferred = record.yearInferred === 1;
+      records.push(record as unknown as BounceRecord);
+    }
+    return { key: texts[0]!, delivered: numbers[0], records };
+  },
+};
+
+/** Roughly what an address and a record take in memory, for the budget. */
+const ADDRESS_BYTES = 200;
+const RECORD_BYTES = 400;
 
 /** Merges the lines of any number of map steps' outputs, in any order. */
 export class ResultMerger {
-  private readonly byKey = new Map<string, AddressResults>();
+  private held = new Map<string, AddressResults>();
+  private heldBytes = 0;
+  private readonly runs = new SortedRuns(RESULTS_CODEC, 'smtp-diag-merge-');
   /** Lines read of each kind. */
   readonly read = { records: 0, deliveries: 0 };
 
   add(line: ResultLine): void {
-    if (line.type === 'delivered') this.read.deliveries++;
-    else this.read.records++;
     const key = line.address.toLowerCase();
-    let results = this.byKey.get(key);
-    if (!results) this.byKey.set(key, (results = { delivered: -Infinity, records: [] }));
-    if (line.type === 'delivered') results.delivered = Math.max(results.delivered, timeOf(line.lastSeen, false)?.instant ?? -Infinity);
-    else results.records.push(line);
+    let results = this.held.get(key);
+    if (!results) {
+      this.held.set(key, (results = { key, delivered: -Infinity, records: [] }));
+      this.heldBytes += ADDRESS_BYTES + 2 * key.length;
+    }
+    if (line.type === 'delivered') {
+      this.read.deliveries++;
+      results.delivered = Math.max(results.delivered, timeOf(line.lastSeen, false)?.instant ?? -Infinity);
+    } else {
+      this.read.records++;
+      results.records.push(line);
+      this.heldBytes += RECORD_BYTES + line.diagnostic.length + line.address.length;
+    }
+    if (this.heldBytes > recordLimits.bytes) {
+      this.runs.write(this.heldByKey());
+      this.held = new Map();
+      this.heldBytes = 0;
+    }
   }
 
-  /** The merged records sorted by address regardless of case, hard ones only unless `includeSoft`. */
+  /** The addresses held, sorted by key. */
+  private heldByKey(): AddressResults[] {
+    return [...this.held.keys()].sort().map((key) => this.held.get(key)!);
+  }
+
+  /** The merged records sorted by address regardless of case, hard ones only unless `includeSoft`. Once. */
   *records(includeSoft: boolean): Generator<BounceRecord> {
-    for (const key of [...this.byKey.keys()].sort()) {
-      const record = mergedRecord(this.byKey.get(key)!);
-      if (record && (includeSoft || record.type === 'hard')) yield record;
+    try {
+      const groups = this.runs.count === 0 ? this.heldByKey().map((results) => [results]) : this.runs.merged(this.heldByKey());
+      this.held = new Map();
+      for (const group of groups) {
+        const record = mergedRecord(group);
+        if (record && (includeSoft || record.type === 'hard')) yield record;
+      }
+    } finally {
+      this.runs.dispose();
     }
   }
 }
@@ -96,7 +169,11 @@ export class ResultMerger {
  * is at or after the address's latest delivery (a delivery in the same second does not close it); one without a date
  * counts as older than any dated delivery. The open ones join in the order of their first failures.
  */
-function mergedRecord({ delivered, records }: AddressResults): BounceRecord | undefined {
+function mergedRecord(group: readonly AddressResults[]): BounceRecord | undefined {
+  const records = group.length === 1 ? group[0].records : group.flatMap((results) => results.records);
+  const delivered = Math.max(...group.map((results) => results.delivered));
+  // Alone and never delivered to: the record as it came (its times need no reading).
+  if (records.length === 1 && delivered === -Infinity) return records[0];
   const open = records
     .map((record) => ({ record, first: timeOf(record.firstSeen, record.yearInferred), last: timeOf(record.lastSeen, record.yearInferred) }))
     .filter(({ last }) => (last?.instant ?? -Infinity) >= delivered)
