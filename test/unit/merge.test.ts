@@ -74,9 +74,11 @@ function manyDays(addresses: number): { name: string; text: string }[] {
     if (pick === 0) days[1].push(sent('Mar  2 09:00:00', address.toUpperCase()));
     if (pick === 1) days[1].push(full('Mar  2 09:00:01', address));
     if (pick === 2) days[2].push(sent('Mar  3 09:00:00', address), hard('Mar  3 09:00:01', address));
-    if (pick === 3) days[2].push(hard('Mar  3 09:00:02', address), sent('Mar  3 09:00:03', address));
+    if (pick === 3) days[2].push(hard('Mar  3 09:00:02', address), sent('Mar  3 09:00:03', address), sent('Mar  3 09:30:00', address.replace('user', 'User')));
   }
-  return days.map((text, index) => ({ name: `maillog.${2 - index}`, text: text.join('\n') }));
+  // Exim's lines carry their year: deliveries with a time known at once, not a syslog stamp.
+  const exim = Array.from({ length: addresses / 10 }, (_, index) => `2025-03-04 08:00:00 1rA2b3-00${String(index).padStart(4, '0')}-5E => user${index * 3}@d${(index * 3) % 7}.example R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]`);
+  return [...days.map((text, index) => ({ name: `maillog.${2 - index}`, text: text.join('\n') })), { name: 'mainlog', text: exim.join('\n') }];
 }
 
 describe('results of rotated logs read apart, merged', function () {
@@ -111,6 +113,11 @@ describe('results of rotated logs read apart, merged', function () {
     process.env.TMPDIR = own;
     recordLimits.bytes = 1;
     try {
+      // The map step's deliveries too go to runs (a run per address): the lines are the same.
+      const linesInRuns: string[] = [];
+      for (const day of days) linesInRuns.push(...await mapStep(day));
+      assert.deepEqual(linesInRuns, lines, 'map step in runs');
+      assert.ok(lines.some((text) => text.includes('"delivered"') && text.includes('mainlog')));
       // A run per line: more runs than are read at once, so runs are also made of runs.
       const records = mergerOf([...lines].reverse()).records(true);
       const first = records.next();

@@ -1,7 +1,11 @@
 // The last delivery to each address of one input, for results merged across inputs (merge.ts): a delivery in one
 // rotated log closes the failures of the same address in an earlier one, which that log's own records cannot know.
+// Past the memory budget (recordLimits) the entries held go to runs sorted by address (sortedRuns.ts): a log of
+// millions of addresses delivered to keeps its memory bounded.
 import { detach } from './detach';
-import { DateReader, isoText, lineStamp, settledTime, Stamp } from './eventTime';
+import { DateReader, EventTime, InputDates, isoText, lineStamp, PendingStamp, settledTime, Stamp } from './eventTime';
+import { recordLimits } from './recordRuns';
+import { RowCodec, SortedRuns } from './sortedRuns';
 import type { BounceEvent } from './types';
 
 /** What `smtp-diag extract --deliveries` writes for an address delivered to in an input (beside the records). */
@@ -13,15 +17,56 @@ export interface DeliveredEntry {
   readonly file: string;
 }
 
-/** The deliveries of one input, the last one per address (by lower case). One entry per address delivered to. */
+/** The last delivery to an address (by lower case) so far. */
+interface DeliveryRow {
+  readonly key: string;
+  address: string;
+  file: string;
+  time: Stamp | undefined;
+}
+
+/** Roughly what an entry takes in memory beside its texts, for the budget. */
+const ENTRY_BYTES = 250;
+
+/** How a stamp is kept in a run: none, a stamp of an input still being read (its input's place in `inputs` and its
+ * order there), or a time. */
+const NO_TIME = 0;
+const PENDING = 1;
+const KNOWN = 2;
+
+/** A run row's numbers: the kind of its time and three numbers; its texts: key, address, file. The inputs of pending
+ * stamps are kept by their place in `inputs`, as a run cannot hold an object. */
+function deliveryCodec(inputs: InputDates[]): RowCodec<DeliveryRow> {
+  return {
+    encode({ key, address, file, time }) {
+      let numbers: number[];
+      if (time === undefined) numbers = [NO_TIME, 0, 0, 0];
+      else if (time instanceof PendingStamp) {
+        let place = inputs.indexOf(time.dates);
+        if (place < 0) place = inputs.push(time.dates) - 1;
+        numbers = [PENDING, place, time.order, 0];
+      } else numbers = [KNOWN, time.instant, time.zoned ? 1 : 0, time.yearInferred ? 1 : 0];
+      return { numbers, texts: [key, address, file] };
+    },
+    decode([kind, first, second, third], [key, address, file]) {
+      const time: Stamp | undefined = kind === PENDING ? PendingStamp.at(inputs[first], second)
+        : kind === KNOWN ? ({ instant: first, zoned: second === 1, yearInferred: third === 1 } satisfies EventTime) : undefined;
+      return { key: key!, address: address!, file: file!, time };
+    },
+  };
+}
+
+/** The deliveries of one input, the last one per address (by lower case). */
 export class LastDeliveries {
-  private readonly byKey = new Map<string, { address: string; file: string; time: Stamp | undefined }>();
+  private held = new Map<string, DeliveryRow>();
+  private heldBytes = 0;
+  private readonly runs = new SortedRuns(deliveryCodec([]), 'smtp-diag-deliveries-');
 
   /** Notes a delivery; its date is the event's own, else its log line's stamp. */
   note(event: BounceEvent, dates: DateReader): void {
     const time = event.date === undefined ? lineStamp(dates) : dates.read(event.date);
     const key = event.address.toLowerCase();
-    const known = this.byKey.get(key);
+    const known = this.held.get(key);
     if (known) {
       known.time = time;
       known.file = event.file;
@@ -30,15 +75,33 @@ export class LastDeliveries {
     }
     // Copies: the address is a piece of its line, which would keep the block of the log it was cut from alive.
     const copy = detach(key);
-    this.byKey.set(copy, { address: event.address === key ? copy : detach(event.address), file: event.file, time });
+    this.held.set(copy, { key: copy, address: event.address === key ? copy : detach(event.address), file: event.file, time });
+    this.heldBytes += ENTRY_BYTES + 2 * key.length;
+    if (this.heldBytes > recordLimits.bytes) {
+      this.runs.write(this.heldByKey());
+      this.held = new Map();
+      this.heldBytes = 0;
+    }
+  }
+
+  /** The entries held, sorted by key. */
+  private heldByKey(): DeliveryRow[] {
+    return [...this.held.keys()].sort().map((key) => this.held.get(key)!);
   }
 
   /** The entries sorted by address regardless of case, once the input has ended (the year of its stamps is decided). */
   *entries(): Generator<DeliveredEntry> {
-    for (const key of [...this.byKey.keys()].sort()) {
-      const { address, file, time } = this.byKey.get(key)!;
-      const resolved = settledTime(time);
-      yield { address, type: 'delivered', lastSeen: resolved ? isoText(resolved) : null, file };
+    try {
+      const groups = this.runs.count === 0 ? this.heldByKey().map((row) => [row]) : this.runs.merged(this.heldByKey());
+      this.held = new Map();
+      for (const group of groups) {
+        // The rows of an address are in the order they were noted: the last one is its last delivery.
+        const { address, file, time } = group[group.length - 1];
+        const resolved = settledTime(time);
+        yield { address, type: 'delivered', lastSeen: resolved ? isoText(resolved) : null, file };
+      }
+    } finally {
+      this.runs.dispose();
     }
   }
 }
