@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BounceRecord, extractBounces, extractBounceStream, ndjsonPieces, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
-import { recordLimits } from '../../src/core/bounce/recordRuns';
+import { recordLimits } from '../../src/core/bounce/sortedRuns';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const line = (stamp: string, queue: string, address: string, dsn: string, status: string, reply: string) =>

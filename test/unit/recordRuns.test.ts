@@ -6,8 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { extractBounces, extractBounceStream, type ListedRecord } from '../../src/core/bounce';
-import { recordLimits, RUN_ROW_CODEC, type RunRow } from '../../src/core/bounce/recordRuns';
-import { runRows, RunWriter } from '../../src/core/bounce/sortedRuns';
+import { RUN_ROW_CODEC, type RunRow } from '../../src/core/bounce/recordRuns';
+import { recordLimits, runRows, RunWriter } from '../../src/core/bounce/sortedRuns';
 
 const ADDRESSES = 3000;
 const relay = 'relay=mx.example.com[192.0.2.1]:25, delay=1';

@@ -1,7 +1,8 @@
 // De-duplication: one record per address (failed outbound deliveries only), with a count and first/last seen.
 // An address that was delivered after its last failure in the same input is no longer a bounce.
 import { DateReader, EventTime, isoText, PendingStamp, settledTime, Stamp } from './eventTime';
-import { RecordRuns, recordLimits, RunRow } from './recordRuns';
+import { RecordRuns, RunRow } from './recordRuns';
+import { recordLimits } from './sortedRuns';
 import { FIRST, InputTable, LAST, PENDING_FIRST, PENDING_LAST, RecordStore, sameTime, SpanSlot, StoredRecord, TimeCode } from './recordStore';
 import type { BounceRecord, ClassifiedEvent, ListedRecord } from './types';
 

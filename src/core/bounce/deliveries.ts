@@ -1,11 +1,10 @@
 // The last delivery to each address of one input, for results merged across inputs (merge.ts): a delivery in one
 // rotated log closes the failures of the same address in an earlier one, which that log's own records cannot know.
-// Past the memory budget (recordLimits) the entries held go to runs sorted by address (sortedRuns.ts): a log of
+// Past the memory budget the entries held go to runs sorted by address (sortedRuns.ts): a log of
 // millions of addresses delivered to keeps its memory bounded.
 import { detach } from './detach';
 import { DateReader, EventTime, InputDates, isoText, lineStamp, PendingStamp, settledTime, Stamp } from './eventTime';
-import { recordLimits } from './recordRuns';
-import { RowCodec, SortedRuns } from './sortedRuns';
+import { RowCodec, SpillingMap } from './sortedRuns';
 import type { BounceEvent } from './types';
 
 /** What `smtp-diag extract --deliveries` writes for an address delivered to in an input (beside the records). */
@@ -58,15 +57,13 @@ function deliveryCodec(inputs: InputDates[]): RowCodec<DeliveryRow> {
 
 /** The deliveries of one input, the last one per address (by lower case). */
 export class LastDeliveries {
-  private held = new Map<string, DeliveryRow>();
-  private heldBytes = 0;
-  private readonly runs = new SortedRuns(deliveryCodec([]), 'smtp-diag-deliveries-');
+  private readonly byKey = new SpillingMap(deliveryCodec([]), 'smtp-diag-deliveries-');
 
   /** Notes a delivery; its date is the event's own, else its log line's stamp. */
   note(event: BounceEvent, dates: DateReader): void {
     const time = event.date === undefined ? lineStamp(dates) : dates.read(event.date);
     const key = event.address.toLowerCase();
-    const known = this.held.get(key);
+    const known = this.byKey.get(key);
     if (known) {
       known.time = time;
       known.file = event.file;
@@ -75,33 +72,16 @@ export class LastDeliveries {
     }
     // Copies: the address is a piece of its line, which would keep the block of the log it was cut from alive.
     const copy = detach(key);
-    this.held.set(copy, { key: copy, address: event.address === key ? copy : detach(event.address), file: event.file, time });
-    this.heldBytes += ENTRY_BYTES + 2 * key.length;
-    if (this.heldBytes > recordLimits.bytes) {
-      this.runs.write(this.heldByKey());
-      this.held = new Map();
-      this.heldBytes = 0;
-    }
-  }
-
-  /** The entries held, sorted by key. */
-  private heldByKey(): DeliveryRow[] {
-    return [...this.held.keys()].sort().map((key) => this.held.get(key)!);
+    this.byKey.add({ key: copy, address: event.address === key ? copy : detach(event.address), file: event.file, time }, ENTRY_BYTES + 2 * key.length);
   }
 
   /** The entries sorted by address regardless of case, once the input has ended (the year of its stamps is decided). */
   *entries(): Generator<DeliveredEntry> {
-    try {
-      const groups = this.runs.count === 0 ? this.heldByKey().map((row) => [row]) : this.runs.merged(this.heldByKey());
-      this.held = new Map();
-      for (const group of groups) {
-        // The rows of an address are in the order they were noted: the last one is its last delivery.
-        const { address, file, time } = group[group.length - 1];
-        const resolved = settledTime(time);
-        yield { address, type: 'delivered', lastSeen: resolved ? isoText(resolved) : null, file };
-      }
-    } finally {
-      this.runs.dispose();
+    for (const group of this.byKey.groups()) {
+      // The rows of an address are in the order they were noted: the last one is its last delivery.
+      const { address, file, time } = group[group.length - 1];
+      const resolved = settledTime(time);
+      yield { address, type: 'delivered', lastSeen: resolved ? isoText(resolved) : null, file };
     }
   }
 }

@@ -3,14 +3,12 @@
 // machines). Per address, as the aggregator decides (aggregate.ts): a delivery after an address's last failure closes
 // its failures, and the failures left join into one record, the hardest evidence deciding, the first of it on a tie.
 // Across inputs, the times of the lines order the failures and deliveries; within one input, the map step has
-// ordered them by line already. Past the memory budget (recordLimits), the addresses held so far go to a run
-// (sortedRuns.ts), so merging the outputs of many machines takes a bounded amount of memory.
+// ordered them by line already. Past the memory budget, the addresses held so far go to a run (sortedRuns.ts), so merging the outputs of many machines takes a bounded amount of memory.
 import { outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
 import { RECORD_FIELDS } from './format';
-import { recordLimits } from './recordRuns';
-import { RowCodec, SortedRuns } from './sortedRuns';
+import { RowCodec, SpillingMap } from './sortedRuns';
 import type { BounceRecord } from './types';
 
 /** A line of the map step's output: a record, or the last delivery to an address in one input. */
@@ -116,50 +114,33 @@ const RECORD_BYTES = 400;
 
 /** Merges the lines of any number of map steps' outputs, in any order. */
 export class ResultMerger {
-  private held = new Map<string, AddressResults>();
-  private heldBytes = 0;
-  private readonly runs = new SortedRuns(RESULTS_CODEC, 'smtp-diag-merge-');
+  private readonly byKey = new SpillingMap(RESULTS_CODEC, 'smtp-diag-merge-');
   /** Lines read of each kind. */
   readonly read = { records: 0, deliveries: 0 };
 
   add(line: ResultLine): void {
     const key = line.address.toLowerCase();
-    let results = this.held.get(key);
-    if (!results) {
-      this.held.set(key, (results = { key, delivered: -Infinity, records: [] }));
-      this.heldBytes += ADDRESS_BYTES + 2 * key.length;
-    }
+    const held = this.byKey.get(key);
+    const results = held ?? { key, delivered: -Infinity, records: [] };
+    let bytes = held ? 0 : ADDRESS_BYTES + 2 * key.length;
     if (line.type === 'delivered') {
       this.read.deliveries++;
       results.delivered = Math.max(results.delivered, timeOf(line.lastSeen, false)?.instant ?? -Infinity);
     } else {
       this.read.records++;
       results.records.push(line);
-      this.heldBytes += RECORD_BYTES + line.diagnostic.length + line.address.length;
+      bytes += RECORD_BYTES + line.diagnostic.length + line.address.length;
     }
-    if (this.heldBytes > recordLimits.bytes) {
-      this.runs.write(this.heldByKey());
-      this.held = new Map();
-      this.heldBytes = 0;
-    }
-  }
-
-  /** The addresses held, sorted by key. */
-  private heldByKey(): AddressResults[] {
-    return [...this.held.keys()].sort().map((key) => this.held.get(key)!);
+    // Counted once the row holds the line: past the budget it goes to a run as it is now.
+    if (held) this.byKey.grew(bytes);
+    else this.byKey.add(results, bytes);
   }
 
   /** The merged records sorted by address regardless of case, hard ones only unless `includeSoft`. Once. */
   *records(includeSoft: boolean): Generator<BounceRecord> {
-    try {
-      const groups = this.runs.count === 0 ? this.heldByKey().map((results) => [results]) : this.runs.merged(this.heldByKey());
-      this.held = new Map();
-      for (const group of groups) {
-        const record = mergedRecord(group);
-        if (record && (includeSoft || record.type === 'hard')) yield record;
-      }
-    } finally {
-      this.runs.dispose();
+    for (const group of this.byKey.groups()) {
+      const record = mergedRecord(group);
+      if (record && (includeSoft || record.type === 'hard')) yield record;
     }
   }
 }

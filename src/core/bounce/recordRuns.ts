@@ -1,13 +1,9 @@
-// Records beyond the memory budget: when the store holds more than `recordLimits.bytes`, its rows are written to a
+// Records beyond the memory budget: when the store holds more than `recordLimits.bytes` (sortedRuns.ts), its rows are written to a
 // temporary file sorted by key (a run, sortedRuns.ts) and the store starts empty. At the end the runs and the last
 // store are read together in key order, and the rows of one address are joined in the order of the input
 // (aggregate.ts). Memory then stays within the budget however many addresses failed.
 import type { StoredRecord, TimeCode } from './recordStore';
 import { RowCodec, SortedRuns } from './sortedRuns';
-
-/** The bytes past which rows held in memory go to a run: SMTP_DIAG_RECORD_BYTES when set (benchmarks), else 16 MB
- * (tests make it small). Until a collection frees it, the store just written stays in memory beside the new one. */
-export const recordLimits = { bytes: Number(process.env.SMTP_DIAG_RECORD_BYTES) > 0 ? Number(process.env.SMTP_DIAG_RECORD_BYTES) : 16 << 20 };
 
 /** One address's row as a run keeps it: numbers, its record (none for an address only delivered to) and its
  * times as InputTable codes. */

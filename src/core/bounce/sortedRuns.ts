@@ -1,7 +1,7 @@
 // Rows beyond a memory budget, as in an external sort: the rows held so far are written to a temporary file sorted by
 // key (a run), and at the end the runs and the rows still held are read together in key order, the rows of one key
-// grouped in the order they were written. The aggregator's records (recordRuns.ts) and merge's results (merge.ts) use
-// it, each with its own codec.
+// grouped in the order they were written. The aggregator's records (recordRuns.ts), merge's results (merge.ts) and the
+// deliveries kept for it (deliveries.ts) use it, each with its own codec.
 //
 // A run file holds rows one after the other: each is its length in bytes, how many numbers and texts it has, whether
 // its texts are in UTF-16, its numbers as doubles, the length of each text (-1: none), and the texts one after the
@@ -12,6 +12,10 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fitsLatin1 } from './recordStore';
+
+/** The bytes past which rows held in memory go to a run: SMTP_DIAG_RECORD_BYTES when set (benchmarks), else 16 MB
+ * (tests make it small). Until a collection frees them, the rows just written stay in memory beside the new ones. */
+export const recordLimits = { bytes: Number(process.env.SMTP_DIAG_RECORD_BYTES) > 0 ? Number(process.env.SMTP_DIAG_RECORD_BYTES) : 16 << 20 };
 
 const BLOCK_BYTES = 1 << 20;
 const NO_TEXT = -1;
@@ -266,5 +270,53 @@ export class SortedRuns<Row extends { readonly key: string }> {
     this.directory = undefined;
     this.files = [];
     process.off('exit', this.removeAtExit);
+  }
+}
+
+/** Rows by key, held in memory up to the budget (by the sizes their users give) and in runs past it. */
+export class SpillingMap<Row extends { readonly key: string }> {
+  private held = new Map<string, Row>();
+  private heldBytes = 0;
+  private readonly runs: SortedRuns<Row>;
+
+  constructor(codec: RowCodec<Row>, prefix: string) {
+    this.runs = new SortedRuns(codec, prefix);
+  }
+
+  /** The row held for `key` (none when it went to a run: a new one then starts, to be joined at the end). */
+  get(key: string): Row | undefined {
+    return this.held.get(key);
+  }
+
+  /** Holds a new row of about `bytes`, whole: past the budget it goes to a run at once. */
+  add(row: Row, bytes: number): void {
+    this.held.set(row.key, row);
+    this.grew(bytes);
+  }
+
+  /** Notes that a row held grew by about `bytes` (once it holds what it grew by); past the budget, the rows held go to
+   * a run. */
+  grew(bytes: number): void {
+    this.heldBytes += bytes;
+    if (this.heldBytes <= recordLimits.bytes) return;
+    this.runs.write(this.heldByKey());
+    this.held = new Map();
+    this.heldBytes = 0;
+  }
+
+  private heldByKey(): Row[] {
+    return [...this.held.keys()].sort().map((key) => this.held.get(key)!);
+  }
+
+  /** Every key's rows, in key order, each key's in the order they were held. Once: the runs are then removed. */
+  *groups(): Generator<Row[]> {
+    try {
+      const held = this.heldByKey();
+      this.held = new Map();
+      if (this.runs.count === 0) for (const row of held) yield [row];
+      else yield* this.runs.merged(held);
+    } finally {
+      this.runs.dispose();
+    }
   }
 }
