@@ -106,7 +106,8 @@ export const mergeCommand: CliCommand = {
     }
     if (problems > PROBLEMS_SHOWN) io.stderr.write(`smtp-diag merge: ${problems - PROBLEMS_SHOWN} more lines or inputs it could not read\n`);
     // The likeliest mistake: outputs of extract without --deliveries, which merge as if no address was delivered to.
-    if (merger.read.records > 0 && merger.read.deliveries === 0) io.stderr.write('smtp-diag merge: no delivery lines read; without extract --deliveries, a delivery in one log cannot close a failure in another\n');
+    // Logs without a single delivery give the same lines, so it is said as a condition, not as a fault.
+    if (merger.read.records > 0 && merger.read.deliveries === 0) io.stderr.write('smtp-diag merge: no delivery lines read; if these outputs were made without extract --deliveries, a delivery in one log could not close a failure in another\n');
     const records = merger.records(all);
     await writePieces(io.stdout, format === 'text' ? listedPieces(records) : formattedPieces(records, format));
     return problems > 0 ? EXIT.inputError : EXIT.ok;
