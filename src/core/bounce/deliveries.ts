@@ -3,7 +3,8 @@
 // Past the memory budget the entries held go to runs sorted by address (sortedRuns.ts): a log of
 // millions of addresses delivered to keeps its memory bounded.
 import { detach } from './detach';
-import { DateReader, EventTime, InputDates, isoText, lineStamp, PendingStamp, settledTime, Stamp } from './eventTime';
+import { DateReader, isoText, lineStamp, settledTime, Stamp } from './eventTime';
+import { InputTable } from './recordStore';
 import { RowCodec, SpillingMap } from './sortedRuns';
 import type { BounceEvent } from './types';
 
@@ -27,37 +28,17 @@ interface DeliveryRow {
 /** Roughly what an entry takes in memory beside its texts, for the budget. */
 const ENTRY_BYTES = 250;
 
-/** How a stamp is kept in a run: none, a stamp of an input still being read (its input's place in `inputs` and its
- * order there), or a time. */
-const NO_TIME = 0;
-const PENDING = 1;
-const KNOWN = 2;
-
-/** A run row's numbers: the kind of its time and three numbers; its texts: key, address, file. The inputs of pending
- * stamps are kept by their place in `inputs`, as a run cannot hold an object. */
-function deliveryCodec(inputs: InputDates[]): RowCodec<DeliveryRow> {
+/** A run row's numbers: its time's two (as the record store codes a time: InputTable); its texts: key, address, file. */
+function deliveryCodec(inputs: InputTable): RowCodec<DeliveryRow> {
   return {
-    encode({ key, address, file, time }) {
-      let numbers: number[];
-      if (time === undefined) numbers = [NO_TIME, 0, 0, 0];
-      else if (time instanceof PendingStamp) {
-        let place = inputs.indexOf(time.dates);
-        if (place < 0) place = inputs.push(time.dates) - 1;
-        numbers = [PENDING, place, time.order, 0];
-      } else numbers = [KNOWN, time.instant, time.zoned ? 1 : 0, time.yearInferred ? 1 : 0];
-      return { numbers, texts: [key, address, file] };
-    },
-    decode([kind, first, second, third], [key, address, file]) {
-      const time: Stamp | undefined = kind === PENDING ? PendingStamp.at(inputs[first], second)
-        : kind === KNOWN ? ({ instant: first, zoned: second === 1, yearInferred: third === 1 } satisfies EventTime) : undefined;
-      return { key: key!, address: address!, file: file!, time };
-    },
+    encode: ({ key, address, file, time }) => ({ numbers: inputs.code(time), texts: [key, address, file] }),
+    decode: ([kind, value], [key, address, file]) => ({ key: key!, address: address!, file: file!, time: inputs.time(kind, value) }),
   };
 }
 
 /** The deliveries of one input, the last one per address (by lower case). */
 export class LastDeliveries {
-  private readonly byKey = new SpillingMap(deliveryCodec([]), 'smtp-diag-deliveries-');
+  private readonly byKey = new SpillingMap(deliveryCodec(new InputTable()), 'smtp-diag-deliveries-');
 
   /** Notes a delivery; its date is the event's own, else its log line's stamp. */
   note(event: BounceEvent, dates: DateReader): void {
