@@ -256,7 +256,7 @@ export class BounceAggregator {
 }
 
 /** Whether a record of `type` is given: hard ones always, the others with soft ones included. */
-const kept = (type: ClassifiedEvent['type'], includeSoft: boolean) => includeSoft || type === 'hard';
+export const kept = (type: ClassifiedEvent['type'], includeSoft: boolean): boolean => includeSoft || type === 'hard';
 /** A record's type as given: an event the policy left without a verdict ('none') is a soft one. */
 const listedType = (type: ClassifiedEvent['type']): BounceRecord['type'] => (type === 'none' ? 'soft' : type);
 

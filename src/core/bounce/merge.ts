@@ -4,7 +4,7 @@
 // its failures, and the failures left join into one record, the hardest evidence deciding, the first of it on a tie.
 // Across inputs, the times of the lines order the failures and deliveries; within one input, the map step has
 // ordered them by line already. Past the memory budget, the addresses held so far go to a run (sortedRuns.ts), so merging the outputs of many machines takes a bounded amount of memory.
-import { outranks, widen } from './aggregate';
+import { kept, outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
 import { RECORD_FIELDS } from './format';
@@ -140,7 +140,7 @@ export class ResultMerger {
   *records(includeSoft: boolean): Generator<BounceRecord> {
     for (const group of this.byKey.groups()) {
       const record = mergedRecord(group);
-      if (record && (includeSoft || record.type === 'hard')) yield record;
+      if (record && kept(record.type, includeSoft)) yield record;
     }
   }
 }
