@@ -1,7 +1,7 @@
 // The last delivery to each address of one input, for results merged across inputs (merge.ts): a delivery in one
 // rotated log closes the failures of the same address in an earlier one, which that log's own records cannot know.
-// Past the memory budget the entries held go to runs sorted by address (sortedRuns.ts): a log of
-// millions of addresses delivered to keeps its memory bounded.
+// Past the memory budget the entries held go to runs sorted by address (sortedRuns.ts): a log of millions of addresses
+// delivered to keeps its memory bounded.
 import { detach } from './detach';
 import { DateReader, isoText, lineStamp, settledTime, Stamp } from './eventTime';
 import { InputTable } from './recordStore';

@@ -3,7 +3,8 @@
 // machines). Per address, as the aggregator decides (aggregate.ts): a delivery after an address's last failure closes
 // its failures, and the failures left join into one record, the hardest evidence deciding, the first of it on a tie.
 // Across inputs, the times of the lines order the failures and deliveries; within one input, the map step has
-// ordered them by line already. Past the memory budget, the addresses held so far go to a run (sortedRuns.ts), so merging the outputs of many machines takes a bounded amount of memory.
+// ordered them by line already. Past the memory budget, the addresses held so far go to a run (sortedRuns.ts), so
+// merging the outputs of many machines takes a bounded amount of memory.
 import { kept, outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
