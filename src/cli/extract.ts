@@ -1,6 +1,6 @@
 // `smtp-diag extract`: hard-bounced addresses from logs and bounce messages, as a suppression list, CSV or JSON.
 import { escapeUnsafe } from '../core/bounce/safeText';
-import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, ndjsonPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
+import { allCores, BounceInput, extractBounceStream, formattedPieces, listedPieces, mapStepPieces, OUTPUT_FORMATS, OutputFormat, type SkippedInput } from '../core/bounce';
 import { CliCommand, CliIo, EXIT, optionValue } from './io';
 import { writePieces, writeProblems } from './output';
 
@@ -18,8 +18,9 @@ Control characters from the inputs are printed escaped (\\x1b, \\u202e; in JSON 
                modification time, and from the current date for stdin and pipes; records say so (yearInferred)
   --follow     enter symlinked folders met in a folder (each real folder once); named ones are always entered
   --deliveries with --format ndjson: after each input's records, a line per address delivered to in it (type
-               "delivered", lastSeen its last delivery), so that "smtp-diag merge" can join the outputs of
-               inputs read apart (one process per rotated log) as one reading of them all would
+               "delivered", lastSeen its last delivery), then an end line (type "end": the input, its counts of
+               records and deliveries, allRead), so that "smtp-diag merge" can join the outputs of inputs read
+               apart (one process per rotated log) as one reading of them all would, and tell an output cut short
 Dates are ISO 8601: in UTC ("...Z") when the input gave a zone, as the input wrote them when it gave none.
 Exit status: 0 done, 1 some input could not be read (the others are still processed), 2 bad usage.`;
 
@@ -84,8 +85,11 @@ export const extractCommand: CliCommand = {
     const problems: SkippedInput[] = [];
     for (const batch of batches) {
       const { records, listed, deliveries, summary } = await extractBounceStream(batch, options);
-      await writePieces(io.stdout, parsed.format === 'text' ? listedPieces(listed) : formattedPieces(records, parsed.format));
-      await writePieces(io.stdout, ndjsonPieces(deliveries));
+      if (parsed.deliveries) {
+        const input = batch[0];
+        const allRead = !summary.problems.some((problem) => problem.unreadable);
+        await writePieces(io.stdout, mapStepPieces('path' in input ? input.path : input.name, records, deliveries, allRead));
+      } else await writePieces(io.stdout, parsed.format === 'text' ? listedPieces(listed) : formattedPieces(records, parsed.format));
       // Not pushed as arguments: a folder of many unreadable files gives thousands.
       for (const problem of summary.problems) problems.push(problem);
     }

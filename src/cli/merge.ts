@@ -17,8 +17,10 @@ does not close it); give extract --year where the years of syslog stamps cannot 
 input is "-" or none.
   --format F   text (default), csv, json or ndjson, as extract writes them
   --all        include review and soft bounces
-Exit status: 0 done, 1 an input could not be read or held lines that are no such output (the others are merged),
-2 bad usage.`;
+Each output of extract --deliveries ends its inputs with an end line that counts what comes before it: an output cut
+short (a map step stopped before its end) or an input the map step could not read whole is named.
+Exit status: 0 done, 1 an input could not be read, held lines that are no such output, or was cut short, or the map
+step could not read an input whole (whatever was read is merged), 2 bad usage.`;
 
 /** Lines that are not the map step's output, named on stderr; past this many only counted. */
 const PROBLEMS_SHOWN = 10;
@@ -84,8 +86,11 @@ export const mergeCommand: CliCommand = {
     const problem = (text: string) => {
       if (problems++ < PROBLEMS_SHOWN) io.stderr.write(`smtp-diag merge: ${escapeUnsafe(text)}\n`);
     };
+    /** Inputs read whole that held no end line: a map step's output has one per input it was given. */
+    const unended: string[] = [];
     for (const input of inputs) {
       const name = input === '-' ? 'stdin' : input;
+      const endsBefore = merger.read.ends;
       try {
         const stream = input === '-' ? io.stdin : createReadStream(input);
         let number = 0;
@@ -100,14 +105,17 @@ export const mergeCommand: CliCommand = {
             }
           }
         }
+        if (merger.read.ends === endsBefore) unended.push(name);
       } catch (error) {
         problem(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    const doubts = merger.doubts();
+    // Without any end line, the outputs were made without --deliveries: one warning says so, not one per input.
+    if (merger.read.ends > 0) for (const name of unended) problem(`${name}: no end line: not the whole output of extract --format ndjson --deliveries (its map step stopped before its end?)`);
+    for (const text of doubts.problems) problem(text);
     if (problems > PROBLEMS_SHOWN) io.stderr.write(`smtp-diag merge: ${problems - PROBLEMS_SHOWN} more lines or inputs it could not read\n`);
-    // The likeliest mistake: outputs of extract without --deliveries, which merge as if no address was delivered to.
-    // Logs without a single delivery give the same lines, so it is said as a condition, not as a fault.
-    if (merger.read.records > 0 && merger.read.deliveries === 0) io.stderr.write('smtp-diag merge: no delivery lines read; if these outputs were made without extract --deliveries, a delivery in one log could not close a failure in another\n');
+    if (doubts.warning) io.stderr.write(`smtp-diag merge: ${doubts.warning}\n`);
     const records = merger.records(all);
     await writePieces(io.stdout, format === 'text' ? listedPieces(records) : formattedPieces(records, format));
     return problems > 0 ? EXIT.inputError : EXIT.ok;

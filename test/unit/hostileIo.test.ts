@@ -218,8 +218,10 @@ describe('hostile input and output', () => {
       const evil = '\x1b]0;pwn\x07\u202e\u0085';
       const record = { address: `a${evil}@example.com`, status: '5.1.1', reply: '550', type: 'hard', reason: 'user-unknown', rule: 'address-gone', source: 'log', diagnostic: evil, remoteMta: null, date: null, messageId: null, file: evil, line: 1, count: 1, firstSeen: null, lastSeen: null, yearInferred: false };
       for (const format of ['text', 'csv', 'json', 'ndjson']) {
-        const result = await runCliCaptured(['merge', '--format', format], `${JSON.stringify(record)}\n{"address":"${evil}"}\n`);
+        const end = { type: 'end', input: evil, records: 2, deliveries: 0, allRead: false };
+        const result = await runCliCaptured(['merge', '--format', format], `${JSON.stringify(record)}\n{"address":"${evil}"}\n${JSON.stringify(end)}\n`);
         assert.equal(result.code, 1, format);
+        assert.match(result.stderr, /not read whole \(\\x1b\]0;pwn/, format);
         assert.doesNotMatch(result.stdout.replace(/\r?\n/g, ''), RAW_UNSAFE, format);
         assert.doesNotMatch(result.stderr.replace(/\n/g, ''), RAW_UNSAFE, format);
       }

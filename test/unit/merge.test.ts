@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BounceRecord, extractBounces, extractBounceStream, ndjsonPieces, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
+import { BounceRecord, extractBounces, extractBounceStream, mapStepPieces, ndjsonPieces, parseResultLine, ResultMerger, type BounceInput } from '../../src/core/bounce';
 import { recordLimits } from '../../src/core/bounce/sortedRuns';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
@@ -44,9 +44,9 @@ const DAYS: { name: string; text: string }[] = [
 ];
 
 /** What the map step writes for one input, as NDJSON lines. */
-async function mapStep(input: BounceInput): Promise<string[]> {
+async function mapStep(input: BounceInput & { name: string }): Promise<string[]> {
   const { records, deliveries } = await extractBounceStream([input], { includeSoft: true, deliveries: true, year: 2025 });
-  return [...ndjsonPieces([...records, ...deliveries])];
+  return [...mapStepPieces(input.name, records, deliveries, true)];
 }
 
 function mergerOf(lines: readonly string[]): ResultMerger {
@@ -87,11 +87,19 @@ describe('results of rotated logs read apart, merged', function () {
   it('give the records of one reading of all the logs, in any order of their lines', async () => {
     const lines = [...await mapStep(DAYS[0]), ...await mapStep(DAYS[1])];
     assert.ok(lines.some((text) => JSON.parse(text).type === 'delivered'), 'the map step writes deliveries');
+    assert.deepEqual(lines.filter((text) => text.includes('"end"')).map((text) => JSON.parse(text)), [
+      { type: 'end', input: 'maillog.1', records: 7, deliveries: 2, allRead: true },
+      { type: 'end', input: 'maillog', records: 4, deliveries: 3, allRead: true },
+    ]);
     for (const includeSoft of [true, false]) {
       const whole = (await extractBounces(DAYS, { includeSoft, year: 2025 })).records;
       assert.deepEqual(merged(lines, includeSoft), whole);
       assert.deepEqual(merged([...lines].reverse(), includeSoft), whole, 'lines in the other order');
     }
+    // The end lines count what the outputs hold, whatever the order of the lines; a line lost is told.
+    assert.deepEqual(mergerOf([...lines].reverse()).doubts(), { problems: [] });
+    const lost = lines.filter((text) => !text.includes('"within@example.com"'));
+    assert.deepEqual(mergerOf(lost).doubts().problems, ['the outputs hold 15 records and deliveries where their end lines count 16: an output is cut short or holds lines of another (a map step stopped before its end?)']);
     const byAddress = new Map(merged(lines, true).map((record) => [record.address.toLowerCase(), record]));
     assert.deepEqual([...byAddress.keys()], ['again@example.com', 'harder@example.com', 'new@example.com', 'quiet@example.com', 'reopened@example.com', 'restarted@example.com']);
     assert.deepEqual([byAddress.get('again@example.com')!.type, byAddress.get('again@example.com')!.count], ['hard', 2]);
@@ -142,7 +150,10 @@ describe('results of rotated logs read apart, merged', function () {
   it('reads back only the lines extract writes, and says why of any other', () => {
     assert.equal(parseResultLine('not json'), 'not JSON');
     assert.equal(parseResultLine('[1]'), 'not a JSON object');
-    assert.equal(parseResultLine('{"address":"a@x","type":"bounced"}'), 'type "bounced" is none of hard, review, soft, delivered');
+    assert.equal(parseResultLine('{"address":"a@x","type":"bounced"}'), 'type "bounced" is none of hard, review, soft, delivered, end');
+    assert.deepEqual(parseResultLine('{"type":"end","input":"maillog","records":0,"deliveries":3,"allRead":false}'), { type: 'end', input: 'maillog', records: 0, deliveries: 3, allRead: false });
+    assert.equal(parseResultLine('{"type":"end","input":"maillog","records":-1,"deliveries":3,"allRead":true}'), 'an end line without its input, counts or allRead');
+    assert.equal(parseResultLine('{"type":"end","input":"maillog","records":1,"deliveries":3}'), 'an end line without its input, counts or allRead');
     const record = { address: 'a@x', status: '5.1.1', reply: '550', type: 'hard', reason: 'user-unknown', rule: 'address-gone', source: 'log', diagnostic: 'no', remoteMta: null, date: '2025-03-01T10:00:00.000', messageId: null, file: 'f', line: 1, count: 1, firstSeen: '2025-03-01T10:00:00.000', lastSeen: '2025-03-01T10:00:00.000', yearInferred: false };
     assert.deepEqual(parseResultLine(JSON.stringify({ extra: 'x'.repeat(100), ...record })), record, 'the record\'s own fields, in their order');
     assert.deepEqual(Object.keys(parseResultLine(JSON.stringify({ ...record, address: 'a@x' })) as object), Object.keys(record));
@@ -173,11 +184,37 @@ describe('results of rotated logs read apart, merged', function () {
       const damaged = await runCliCaptured(['merge', '-'], `garbage\n${fs.readFileSync(outputs[0], 'utf8')}${fs.readFileSync(outputs[1], 'utf8')}`);
       assert.deepEqual([damaged.code, damaged.stdout, damaged.stderr], [1, whole.stdout, 'smtp-diag merge: stdin:1: not JSON\n']);
       assert.equal((await runCliCaptured(['extract', '--deliveries', outputs[0]])).code, 2);
-      // Outputs made without --deliveries: merged all the same, with a warning on stderr.
-      const withoutDeliveries = await runCliCaptured(['merge', '-'], fs.readFileSync(outputs[0], 'utf8').split('\n').filter((text) => !text.includes('"delivered"')).join('\n'));
-      assert.equal(withoutDeliveries.code, 0);
-      assert.match(withoutDeliveries.stderr, /no delivery lines read; if these outputs were made without extract --deliveries/);
       assert.equal(result.stderr, '');
+      // Outputs made without --deliveries (no end lines): merged all the same, with one warning on stderr.
+      const plain = await runCliCaptured(['extract', '--all', '--format', 'ndjson', '--year', '2025', path.join(dir, DAYS[0].name)]);
+      assert.ok(!plain.stdout.includes('"end"') && !plain.stdout.includes('"delivered"'));
+      const withoutDeliveries = await runCliCaptured(['merge', '-'], plain.stdout);
+      assert.deepEqual([withoutDeliveries.code, withoutDeliveries.stderr], [0, 'smtp-diag merge: no end lines read: outputs of extract without --deliveries (or of an earlier version), so a delivery in one log could not close a failure in another\n']);
+      // A log without a single delivery has its end line: no warning.
+      const undelivered = path.join(dir, 'undelivered');
+      fs.writeFileSync(undelivered, `${hard('Mar  3 08:00:00', 'only@example.com')}\n`);
+      const mappedUndelivered = await runCliCaptured(['extract', '--format', 'ndjson', '--deliveries', '--year', '2025', undelivered]);
+      assert.deepEqual(await runCliCaptured(['merge', '-'], mappedUndelivered.stdout), { code: 0, stdout: 'only@example.com\n', stderr: '' });
+      // A map step stopped before its end (its output cut at a line's end), an empty output among whole ones, and an
+      // input the map step could not read: each named, exit 1, the rest merged.
+      const cut = path.join(dir, 'cut.ndjson');
+      fs.writeFileSync(cut, fs.readFileSync(outputs[0], 'utf8').split('\n').slice(0, 3).map((text) => `${text}\n`).join(''));
+      const empty = path.join(dir, 'empty.ndjson');
+      fs.writeFileSync(empty, '');
+      const stopped = await runCliCaptured(['merge', cut, outputs[1], empty]);
+      assert.equal(stopped.code, 1);
+      assert.equal(stopped.stderr, [
+        `smtp-diag merge: ${cut}: no end line: not the whole output of extract --format ndjson --deliveries (its map step stopped before its end?)`,
+        `smtp-diag merge: ${empty}: no end line: not the whole output of extract --format ndjson --deliveries (its map step stopped before its end?)`,
+        'smtp-diag merge: the outputs hold 10 records and deliveries where their end lines count 7: an output is cut short or holds lines of another (a map step stopped before its end?)',
+        '',
+      ].join('\n'));
+      const missing = path.join(dir, 'missing.log');
+      const partly = await runCliCaptured(['extract', '--format', 'ndjson', '--deliveries', '--year', '2025', path.join(dir, DAYS[0].name), missing]);
+      assert.equal(partly.code, 1);
+      assert.ok(partly.stdout.endsWith(`{"type":"end","input":${JSON.stringify(missing)},"records":0,"deliveries":0,"allRead":false}\n`), partly.stdout);
+      const unread = await runCliCaptured(['merge', '-'], `${partly.stdout}${fs.readFileSync(outputs[1], 'utf8')}`);
+      assert.deepEqual([unread.code, unread.stderr], [1, `smtp-diag merge: 1 input(s) of the map step were not read whole (${missing}; extract named the files on its stderr): what they hold is not in this list\n`]);
       // A line of more than 16 MB (no output of extract) is named, not held whole; CRLF line ends are read as LF.
       const huge = await runCliCaptured(['merge', '-'], `${fs.readFileSync(outputs[0], 'utf8').replace(/\n/g, '\r\n')}${'x'.repeat(17 << 20)}\n${fs.readFileSync(outputs[1], 'utf8')}`);
       const firstLines = fs.readFileSync(outputs[0], 'utf8').split('\n').length;

@@ -4,6 +4,7 @@
 // "\u202e", JSON as \u escapes (the same strings for a parser).
 import { escapeUnsafe, escapeUnsafeInJson } from './safeText';
 import type { DeliveredEntry } from './deliveries';
+import type { InputEnd } from './merge';
 import type { BounceRecord, ListedRecord } from './types';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ndjson';
@@ -52,8 +53,8 @@ export function* formattedPieces(records: Iterable<BounceRecord>, format: Output
   }
 }
 
-/** NDJSON piece by piece, a line each: records, or the other lines of the map step's output (DeliveredEntry). */
-export function* ndjsonPieces(lines: Iterable<BounceRecord | DeliveredEntry>): Generator<string> {
+/** NDJSON piece by piece, a line each: records, or the other lines of the map step's output (merge.ts). */
+export function* ndjsonPieces(lines: Iterable<BounceRecord | DeliveredEntry | InputEnd>): Generator<string> {
   for (const line of lines) yield `${escapeUnsafeInJson(JSON.stringify(line))}\n`;
 }
 

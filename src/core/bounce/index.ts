@@ -37,7 +37,8 @@ export { ExtractionCancelled } from './input';
 export type { BounceRecord, ClassifiedEvent, ListedRecord, Outcome } from './types';
 export type { DeliveredEntry } from './deliveries';
 export { formatRecords, formattedPieces, listedPieces, ndjsonPieces, OUTPUT_FORMATS } from './format';
-export { parseResultLine, ResultMerger } from './merge';
+export { mapStepPieces, parseResultLine, ResultMerger } from './merge';
+export type { InputEnd } from './merge';
 export { allCores } from './logWorkers';
 export type { OutputFormat } from './format';
 

@@ -8,12 +8,46 @@
 import { kept, outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
-import { RECORD_FIELDS } from './format';
+import { ndjsonPieces, RECORD_FIELDS } from './format';
 import { RowCodec, SpillingMap } from './sortedRuns';
 import type { BounceRecord } from './types';
 
-/** A line of the map step's output: a record, or the last delivery to an address in one input. */
-export type ResultLine = BounceRecord | DeliveredEntry;
+/**
+ * The last line of an input's output with --deliveries: how many records and deliveries come before it, and whether
+ * every file of the input was read. A map step stopped before its end leaves no end line, so merge can tell an output
+ * cut short, or one made without --deliveries, from a log that had no delivery.
+ */
+export interface InputEnd {
+  readonly type: 'end';
+  /** The input as the map step was given it (a file, a folder, "stdin"). */
+  readonly input: string;
+  readonly records: number;
+  readonly deliveries: number;
+  /** False when a file of the input could not be read (extract named it on stderr and exited 1). */
+  readonly allRead: boolean;
+}
+
+/** A line of the map step's output: a record, the last delivery to an address in one input, or an input's end. */
+export type ResultLine = BounceRecord | DeliveredEntry | InputEnd;
+
+/** The items, each counted in `tally` as it passes. */
+function* counted<T>(items: Iterable<T>, tally: { count: number }): Generator<T> {
+  for (const item of items) {
+    tally.count++;
+    yield item;
+  }
+}
+
+/** What `extract --format ndjson --deliveries` writes for one input, line by line: its records, its deliveries and
+ * its end line. */
+export function* mapStepPieces(input: string, records: Iterable<BounceRecord>, deliveries: Iterable<DeliveredEntry>, allRead: boolean): Generator<string> {
+  const recordTally = { count: 0 };
+  const deliveryTally = { count: 0 };
+  yield* ndjsonPieces(counted(records, recordTally));
+  yield* ndjsonPieces(counted(deliveries, deliveryTally));
+  const end: InputEnd = { type: 'end', input, records: recordTally.count, deliveries: deliveryTally.count, allRead };
+  yield* ndjsonPieces([end]);
+}
 
 /** A record's time with the text it was written as, so a merged record keeps the texts of its input. */
 interface TimeText extends EventTime {
@@ -32,13 +66,14 @@ function timeOf(text: string | null, yearInferred: boolean): TimeText | undefine
 
 const isTimeText = (value: unknown) => value === null || (typeof value === 'string' && ISO_TIME.test(value));
 const isText = (value: unknown) => typeof value === 'string';
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 
 /** What each field of a record read back must hold. */
 const FIELD_CHECKS: Readonly<Record<keyof BounceRecord, (value: unknown) => boolean>> = {
   address: (value) => isText(value) && value !== '', status: (value) => value === null || isText(value), reply: (value) => value === null || isText(value),
   type: (value) => value === 'hard' || value === 'review' || value === 'soft', reason: isText, rule: isText, source: isText, diagnostic: isText,
   remoteMta: (value) => value === null || isText(value), date: isTimeText, messageId: (value) => value === null || isText(value), file: isText,
-  line: (value) => Number.isInteger(value) && (value as number) >= 0, count: (value) => Number.isInteger(value) && (value as number) >= 1,
+  line: isCount, count: (value) => Number.isInteger(value) && (value as number) >= 1,
   firstSeen: isTimeText, lastSeen: isTimeText, yearInferred: (value) => typeof value === 'boolean',
 };
 
@@ -52,11 +87,17 @@ export function parseResultLine(text: string): ResultLine | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const line = value as Record<string, unknown>;
+  if (line.type === 'end') {
+    const { input, records, deliveries, allRead } = line;
+    return isText(input) && isCount(records) && isCount(deliveries) && typeof allRead === 'boolean'
+      ? { type: 'end', input: input as string, records: records as number, deliveries: deliveries as number, allRead }
+      : 'an end line without its input, counts or allRead';
+  }
   if (typeof line.address !== 'string' || line.address === '') return 'no address';
   if (line.type === 'delivered') {
     return isTimeText(line.lastSeen) && isText(line.file) ? { address: line.address, type: 'delivered', lastSeen: line.lastSeen as string | null, file: line.file as string } : 'a delivery without lastSeen or file';
   }
-  if (!FIELD_CHECKS.type(line.type)) return `type "${String(line.type)}" is none of hard, review, soft, delivered`;
+  if (!FIELD_CHECKS.type(line.type)) return `type "${String(line.type)}" is none of hard, review, soft, delivered, end`;
   // Only the record's own fields, in their order: whatever else a line holds is not passed on.
   const record: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) {
@@ -117,9 +158,17 @@ const RECORD_BYTES = 400;
 export class ResultMerger {
   private readonly byKey = new SpillingMap(RESULTS_CODEC, 'smtp-diag-merge-');
   /** Lines read of each kind. */
-  readonly read = { records: 0, deliveries: 0 };
+  readonly read = { records: 0, deliveries: 0, ends: 0 };
+  /** The records and deliveries the end lines read count, and the inputs they say were not read whole. */
+  private readonly ended = { lines: 0, notAllRead: [] as string[] };
 
   add(line: ResultLine): void {
+    if (line.type === 'end') {
+      this.read.ends++;
+      this.ended.lines += line.records + line.deliveries;
+      if (!line.allRead) this.ended.notAllRead.push(line.input);
+      return;
+    }
     const key = line.address.toLowerCase();
     const held = this.byKey.get(key);
     const results = held ?? { key, delivered: -Infinity, records: [] };
@@ -135,6 +184,29 @@ export class ResultMerger {
     // Counted once the row holds the line: past the budget it goes to a run as it is now.
     if (held) this.byKey.grew(bytes);
     else this.byKey.add(results, bytes);
+  }
+
+  /**
+   * What the lines read say of the outputs they came from, whatever their order: `problems` when an output was cut
+   * short or its map step could not read a file (the list may then keep an address delivered to since, or miss one),
+   * `warning` when no output has end lines (made without --deliveries, or by an earlier version).
+   */
+  doubts(): { problems: string[]; warning?: string } {
+    const { records, deliveries, ends } = this.read;
+    if (ends === 0) {
+      return { problems: [], warning: records > 0 ? 'no end lines read: outputs of extract without --deliveries (or of an earlier version), so a delivery in one log could not close a failure in another' : undefined };
+    }
+    const problems: string[] = [];
+    const lines = records + deliveries;
+    if (lines !== this.ended.lines) {
+      problems.push(`the outputs hold ${lines} records and deliveries where their end lines count ${this.ended.lines}: an output is cut short or holds lines of another (a map step stopped before its end?)`);
+    }
+    const { notAllRead } = this.ended;
+    if (notAllRead.length > 0) {
+      const shown = notAllRead.slice(0, 3).join(', ');
+      problems.push(`${notAllRead.length} input(s) of the map step were not read whole (${shown}${notAllRead.length > 3 ? ', …' : ''}; extract named the files on its stderr): what they hold is not in this list`);
+    }
+    return { problems };
   }
 
   /** The merged records sorted by address regardless of case, hard ones only unless `includeSoft`. Once. */
