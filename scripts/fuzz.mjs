@@ -2,7 +2,7 @@
 // run with a time and a memory budget in an engine process of its own (docs/fuzz.md).
 //   --cases N         cases in all, split across targets by weight (default 100000)
 //   --seed S          seed of the run (default 1); each target's seed is derived from it and its name
-//   --target A,B      only these targets (postfix exim sendmail qmail opensmtpd courier exchange generic mime classify report)
+//   --target A,B      only these targets (postfix exim sendmail qmail opensmtpd courier exchange generic mime classify merge report)
 //   --time-budget MS  a case slower than this fails (default 2000)
 //   --memory-budget MB  a case during which the engine process's RSS peaks above this fails (default 256)
 //   --kill-after MS   a case still running after this is killed (default 10000)
@@ -74,10 +74,10 @@ const hotSpot = (profile) => profile?.find(({ where }) => !/^\((?:garbage collec
 const keyOf = (target, verdict, result, shape) => `${target} ${verdict}: ${verdict === 'crash' ? errorLine(result)
   : hotSpot(result.profile) ?? `${(shape ?? 'no bomb').replace(/…".*?"/g, '…').replace(/\d+/g, '#')}${result.killed ? ' (killed)' : ''}`}`;
 
-const serialize = (payload) => (payload.kind === 'extract'
+const serialize = (payload) => (payload.inputs
   ? { ...payload, inputs: payload.inputs.map(({ bytes, ...input }) => ({ ...input, base64: Buffer.from(bytes).toString('base64') })) }
   : payload);
-const deserialize = (payload) => (payload.kind === 'extract'
+const deserialize = (payload) => (payload.inputs
   ? { ...payload, inputs: payload.inputs.map(({ base64, ...input }) => ({ ...input, bytes: Buffer.from(base64, 'base64') })) }
   : payload);
 

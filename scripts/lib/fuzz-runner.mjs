@@ -6,7 +6,8 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { extractBounces } from '../../src/core/bounce/index';
+import { extractBounces, formattedPieces, parseResultLine, ResultMerger } from '../../src/core/bounce/index';
+import { lineBatches } from '../../src/cli/merge';
 import { classify, createClassifier, enhancedCodeIn, replyCodeIn, smtpStageIn } from '../../src/core/bounce/classify';
 import { BounceReport } from '../../src/core/bounce/report';
 
@@ -81,6 +82,33 @@ function runClassify(payload) {
   return { records: payload.events.length, markdownChars: markdown.length, problems: 0 };
 }
 
+/** The input's lines read as `smtp-diag merge` reads them, merged and checked; `problems` counts what it would name. */
+async function mergedFrom(input) {
+  const merger = new ResultMerger();
+  let problems = 0;
+  const chunks = (async function* () { yield* pieces(Buffer.from(input.bytes), input.splits); })();
+  for await (const batch of lineBatches(chunks)) {
+    for (const line of batch) {
+      const parsed = line === undefined || line.trim() === '' ? 'skipped' : parseResultLine(line);
+      if (typeof parsed === 'string') problems++;
+      else merger.add(parsed);
+    }
+  }
+  return { merger, problems: problems + merger.doubts().problems.length };
+}
+
+/** What `smtp-diag merge` does with its input, written in every format (each takes the records once: a merge each). */
+async function runMerge(payload) {
+  let chars = 0;
+  let outcome;
+  for (const format of ['text', 'csv', 'json', 'ndjson']) {
+    const { merger, problems } = await mergedFrom(payload.inputs[0]);
+    for (const piece of formattedPieces(merger.records(true), format)) chars += piece.length;
+    outcome = { records: merger.read.records, problems };
+  }
+  return { ...outcome, markdownChars: chars };
+}
+
 /** Self time per function of the bundle, attributed to the source file esbuild's "// src/…" comments name. */
 async function profiled(run) {
   const session = new Session();
@@ -120,7 +148,7 @@ async function answer({ id, payload, profile, gc }) {
     process.send({ id, heapMb: process.memoryUsage().heapUsed / MB });
     return;
   }
-  const run = payload.kind === 'classify' ? () => runClassify(payload) : prepareExtract(payload);
+  const run = payload.kind === 'classify' ? () => runClassify(payload) : payload.kind === 'merge' ? () => runMerge(payload) : prepareExtract(payload);
   resetPeak();
   const start = performance.now();
   try {

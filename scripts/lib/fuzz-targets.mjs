@@ -50,6 +50,33 @@ const classifiedEvent = fc.record({
   stage: fc.option(fc.constantFrom('MAIL', 'RCPT', 'DATA')),
 });
 
+/** The map step's lines (`extract --format ndjson --deliveries`) as `smtp-diag merge` reads them. */
+const MERGE_UNITS = ['{', '}', '":"', '","', '\\u', '\\"', 'null', 'true', '"type":"end"', '"type":"delivered"', '"address":"', '"lastSeen":"', '2025-03-01T10:00:00', '.000Z', '[', ']'];
+const mergeField = (name, normal) => field(name, normal, MERGE_UNITS);
+/** A time as records write it, mostly; sometimes a text that is none (merge must not order by it). */
+const recordTime = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('"2025-03-01T10:00:00.000"', '"2025-03-02T09:00:00.000Z"', '"2025-03-01T10:00:00.123456789"', 'null', '"0000-01-01T00:00:00Z"', '"9999-12-31T23:59:59.999Z"') },
+  { weight: 1, arbitrary: fc.constantFrom('"2025-13-45T99:99:99"', '"yesterday"', '0') },
+);
+/** Few addresses, so that records and deliveries of one address meet; some numbered by the line, so many addresses. */
+const mergeAddress = fc.oneof(fc.constantFrom('a@x.example', 'A@X.Example', 'b@y.example'), fc.constant(['u', { counter: true }, '@d.example']), address);
+const count = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1_000_000 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('-1', '1.5', '1e308', '"1"', 'null') });
+const recordType = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('hard', 'review', 'soft') }, { weight: 1, arbitrary: fc.constantFrom('bounced', 'end', 'delivered') });
+const recordLine = fc.tuple(mergeField('address', mergeAddress), recordType, mergeField('diagnostic', diagnostic), recordTime, recordTime, count,
+  mergeField('file', fc.constantFrom('maillog', 'maillog.1', 'stdin')))
+  .map(([recipient, type, text, first, last, times, file]) => ['{"address":"', { json: recipient }, '","status":"5.1.1","reply":"550","type":"', type,
+    '","reason":"user-unknown","rule":"address-gone","source":"log","diagnostic":"', { json: text }, '","remoteMta":null,"date":', first, ',"messageId":null,"file":"',
+    { json: file }, '","line":1,"count":', times, ',"firstSeen":', first, ',"lastSeen":', last, ',"yearInferred":false}\n']);
+const deliveryLine = fc.tuple(mergeField('address', mergeAddress), recordTime)
+  .map(([recipient, time]) => ['{"address":"', { json: recipient }, '","type":"delivered","lastSeen":', time, ',"file":"maillog"}\n']);
+const endLine = fc.tuple(mergeField('input', fc.constantFrom('maillog', '/var/log/maillog.1', 'stdin')), count, count, fc.constantFrom('true', 'true', 'false', '0'))
+  .map(([input, records, deliveries, allRead]) => ['{"type":"end","input":"', { json: input }, '","records":', records, ',"deliveries":', deliveries, ',"allRead":', allRead, '}\n']);
+/** Outputs of many map steps as one stream: their lines repeated, many addresses past merge's memory budget. */
+const mergeDocument = fc.record({
+  lines: fc.array(fc.oneof({ weight: 5, arbitrary: recordLine }, { weight: 3, arbitrary: deliveryLine }, { weight: 1, arbitrary: endLine }), { minLength: 1, maxLength: 30 }),
+  repeat: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 2_000 }) }),
+}).map(({ lines, repeat }) => ({ cycle: lines, count: lines.length * repeat }));
+
 export const TARGETS = {
   ...Object.fromEntries(Object.keys(LOG_FORMATS).map((name) => [name, extractTarget(logDocument(name), LOG_FORMATS[name].units, name === 'postfix' || name === 'exim' ? 8 : 6)])),
   mime: extractTarget(messageDocument, MESSAGE_UNITS, 22),
@@ -89,6 +116,14 @@ export const TARGETS = {
       return { payload: { kind: 'classify', events, policy: spec.policy }, shape };
     },
   },
+  merge: {
+    weight: 6,
+    arbitrary: caseOf(mergeDocument, MERGE_UNITS),
+    payloadOf(spec, name) {
+      const { input, shape } = inputOf(spec, name);
+      return { payload: { kind: 'merge', inputs: [input] }, shape };
+    },
+  },
   report: {
     weight: 10,
     arbitrary: fc.record({
@@ -117,6 +152,6 @@ export function casesPerTarget(total, names) {
 
 /** Bytes a payload carries (its inputs, or its events' text), for "size" in the figures. */
 export function payloadBytes(payload) {
-  if (payload.kind === 'extract') return payload.inputs.reduce((sum, input) => sum + input.bytes.length, 0);
+  if (payload.inputs) return payload.inputs.reduce((sum, input) => sum + input.bytes.length, 0);
   return payload.events.reduce((sum, event) => sum + Buffer.byteLength(`${event.address ?? ''}${event.status ?? ''}${event.diagnostic ?? ''}`), 0);
 }

@@ -29,7 +29,7 @@ const MAX_LINE_CHARS = 16 << 20;
 
 /** The lines of a stream, a batch per chunk read (without their CR before LF); a line longer than MAX_LINE_CHARS
  * comes as undefined. */
-async function* lineBatches(stream: NodeJS.ReadableStream): AsyncGenerator<(string | undefined)[]> {
+export async function* lineBatches(stream: NodeJS.ReadableStream): AsyncGenerator<(string | undefined)[]> {
   const decoder = new StringDecoder('utf8');
   // The line being read, in pieces until its end arrives (joining at each chunk would make a long line quadratic).
   let pieces: string[] = [];
