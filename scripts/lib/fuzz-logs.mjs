@@ -118,6 +118,16 @@ export const LOG_FORMATS = {
           rcpts.flatMap((rcpt, index) => [index ? ';' : '', rcpt]), ',', quoted ? ['"', status, '"'] : status, ',1234')),
     ],
   ),
+  powermta: format(
+    ['"', '""', ',', ';', 'smtp;', 'type,', ',rcpt', 'b,', 'rb,', 'd,', ' (', ')', ',,'],
+    (f) => [
+      fc.tuple(f('type', fc.constantFrom('b', 'rb', 'd', 't', 'tq', 'f', 'r', 'bounce', 'delivery', 'x')), f('time', fc.oneof(isoDate, fc.constantFrom('1704189601', '0', '99999999999'))),
+        f('recipient', address), f('dsnStatus', fc.tuple(enhancedCode, fc.constantFrom(' (bad destination mailbox address)', ' (mailbox full)', ''))), f('dsnDiag', diagnostic),
+        f('dsnMta', fc.tuple(host, fc.constant(' ('), ip, fc.constant(')'))), fc.boolean())
+        .map(([type, time, rcpt, status, diag, mta, quoted]) => join(type, ',', time, ',news@example.org,', rcpt, ',,failed,', status, ',', quoted ? ['"smtp;', diag, '"'] : ['smtp;', diag],
+          ',', mta, ',bad-mailbox,vmta1,job42,<m@example.org>')),
+    ],
+  ),
   generic: format(
     ['<<< ', '>>> ', '-> ', '<- ', 'RCPT TO:<', 'RCPT TO:', '550 ', '550-', '5.1.1 ', '@', 'a@', '<a@b.c>', '...', '> '],
     (f) => [
@@ -142,12 +152,20 @@ const exchangeHeader = fc.oneof(
 /** Any format's line: a log mostly of one format carries some of the others (a syslog holds them all). */
 const anyLine = fc.oneof(...Object.values(LOG_FORMATS).flatMap((entry) => entry.templates));
 
+/** The header line PowerMTA's accounting files open with: the usual columns, or some of them in another order. */
+const POWERMTA_COLUMNS = ['timeLogged', 'orig', 'rcpt', 'orcpt', 'dsnAction', 'dsnStatus', 'dsnDiag', 'dsnMta', 'bounceCat', 'vmta', 'jobId', 'header_Message-Id'];
+const powermtaHeader = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(POWERMTA_COLUMNS) },
+  { weight: 1, arbitrary: fc.shuffledSubarray(POWERMTA_COLUMNS) },
+).chain((columns) => field('powermta header', fc.constant(['type,', columns.join(','), '\n']), LOG_FORMATS.powermta.units));
+const HEADERS = { exchange: exchangeHeader, powermta: powermtaHeader };
+
 /** A log of one format: its lines, a few of other formats, repeated when `repeat` says so (many recipients). */
 export function logDocument(name) {
   const { templates } = LOG_FORMATS[name];
   const line = fc.oneof({ weight: 6, arbitrary: fc.oneof(...templates) }, { weight: 1, arbitrary: anyLine }).map((pieces) => [pieces, '\n']);
   return fc.record({
-    header: name === 'exchange' ? fc.option(exchangeHeader, { freq: 8 }) : fc.constant(null),
+    header: HEADERS[name] ? fc.option(HEADERS[name], { freq: 8 }) : fc.constant(null),
     lines: fc.array(line, { minLength: 1, maxLength: 20 }),
     repeat: fc.oneof({ weight: 15, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 100 }) }),
   }).map(({ header, lines, repeat }) => [header, { cycle: lines, count: lines.length * repeat }]);
@@ -157,7 +175,7 @@ export function logDocument(name) {
 export const mixedLogDocument = fc.record({
   lines: fc.array(anyLine.map((pieces) => [pieces, '\n']), { minLength: 1, maxLength: 40 }),
   repeat: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 10 }) }, { weight: 1, arbitrary: fc.integer({ min: 10, max: 200 }) }),
-  header: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: exchangeHeader }),
+  header: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: exchangeHeader }, { weight: 1, arbitrary: powermtaHeader }),
 }).map(({ header, lines, repeat }) => [header, { cycle: lines, count: lines.length * repeat }]);
 
 export const allLogUnits = [...new Set(Object.values(LOG_FORMATS).flatMap((entry) => entry.units))];

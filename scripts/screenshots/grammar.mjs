@@ -31,6 +31,8 @@ const FILES = [
   { name: 'maillog', slug: 'postfix', codes: { '5.3.2': 'failure', '550': 'failure', '4.2.2': 'deferral', '452': 'deferral', '2.0.0': 'success', '250': 'success' } },
   { name: 'mainlog', slug: 'exim', codes: { '5.1.1': 'failure', '550': 'failure', '4.7.1': 'deferral', '451': 'deferral', '250': 'success', '2.0.0': 'success' } },
   { name: 'bounce-5.3.2.eml', slug: 'eml', codes: { '5.3.2': 'failure', '550': 'failure' } },
+  // A PowerMTA accounting file opens as a mail log by its header line (no picture: checked only).
+  { name: 'acct.csv', codes: { '5.1.1': 'failure', '550': 'failure', '4.7.0': 'deferral', '421': 'deferral', '2.0.0': 'success', '250': 'success' } },
   // A .log stays VS Code's Log language; our injection colours its codes (no picture: checked only).
   { name: 'delivery.log', codes: { '5.3.2': 'failure', '550': 'failure', '4.2.2': 'deferral', '452': 'deferral', '2.0.0': 'success', '250': 'success' } },
 ];

@@ -57,6 +57,11 @@ const FILES: Record<string, { text: string; language: string }> = {
   mainlog: { text: '2026-11-27 10:00:04 1tGxyz-000ABC-12 ** nobody@example.com R=dnslookup T=remote_smtp: 550 5.1.1 unknown\n', language: 'smtp-log' },
   // No name VS Code knows: the firstLine pattern recognises a Postfix syslog line.
   'messages-mx1': { text: `${POSTFIX_BOUNCE}\n`, language: 'smtp-log' },
+  // A PowerMTA accounting file: its header line names the columns, "type" first.
+  'acct-2026-11-27-0000.csv': {
+    text: 'type,timeLogged,orig,rcpt,dsnStatus,dsnDiag\r\nb,1764234003,news@example.org,ben@example.com,5.1.1 (bad destination mailbox address),smtp;550 5.1.1 User unknown\r\n',
+    language: 'smtp-log',
+  },
   'bounce.eml': { text: `${BOUNCE_EML}\n`, language: 'eml' },
   'delivery.log': { text: `${POSTFIX_BOUNCE}\n${DEFERRAL}\n${SENT}\n`, language: 'log' },
 };
@@ -133,8 +138,8 @@ describe('grammars: languages and status-code scopes in VS Code', () => {
     };
   });
 
-  it('opens maillog, rotated logs, mainlog and a Postfix syslog file (first line) as smtp-log', () => {
-    for (const name of ['maillog', 'mail.log.2', 'maillog-20261127', 'mainlog', 'messages-mx1']) {
+  it('opens maillog, rotated logs, mainlog, a Postfix syslog file and a PowerMTA accounting file (first line) as smtp-log', () => {
+    for (const name of ['maillog', 'mail.log.2', 'maillog-20261127', 'mainlog', 'messages-mx1', 'acct-2026-11-27-0000.csv']) {
       assert.equal(documents.get(name)?.languageId, 'smtp-log', name);
     }
   });

@@ -55,6 +55,37 @@ describe('log recognizers', () => {
     ]);
   });
 
+  it('PowerMTA accounting CSV: bounces and remote bounces fail, deliveries close them, transient failures defer; columns from the header', async () => {
+    const text = [
+      'type,timeLogged,timeQueued,orig,rcpt,orcpt,dsnAction,dsnStatus,dsnDiag,dsnMta,bounceCat,vmta,jobId,header_Message-Id',
+      'b,2026-11-27 09:00:02-0500,2026-11-27 09:00:00-0500,news@example.org,ben@example.com,,failed,5.1.1 (bad destination mailbox address),"smtp;550 5.1.1 <ben@example.com>: Recipient address rejected: User unknown, sorry",mx.example.com (192.0.2.10),bad-mailbox,vmta1,job42,<m2@example.org>',
+      'b,1764234003,1764234000,news@example.org,cat@example.net,,failed,5.2.2 (mailbox full),"smtp;552 5.2.2 Mailbox full, ""quota"" exceeded",mx.example.net (192.0.2.20),quota-issues,vmta1,job42,',
+      't,2026-11-27 09:00:04-0500,,news@example.org,dan@example.org,,delayed,4.7.0 (delivery not authorized),"smtp;421 4.7.0 [TSS04] Messages temporarily deferred",mta5.example.org (192.0.2.30),policy-related,vmta1,job42,',
+      'rb,2026-11-27 09:10:00-0500,,news@example.org,eve@example.com,,failed,5.0.0 (undefined status),smtp;550 5.1.1 The email account that you tried to reach does not exist,,bad-mailbox,,job42,',
+      'f,2026-11-27 10:00:00-0500,,news@example.org,fay@example.com,,,,,,,,job42,',
+      'r,2026-11-27 10:00:01-0500,,news@example.org,gus@example.com,,,,,,,,job42,',
+      'delivery,2026-11-27 11:00:00-0500,,news@example.org,BEN@example.com,,relayed,2.0.0 (success),smtp;250 2.0.0 ok,mx.example.com (192.0.2.10),,vmta1,job43,',
+    ].join('\r\n');
+    assert.deepEqual(await eventsOf(text), [
+      ['powermta', 'failed', 'ben@example.com', '5.1.1', 'hard'],
+      ['powermta', 'failed', 'cat@example.net', '5.2.2', 'soft'],
+      ['powermta', 'deferred', 'dan@example.org', '4.7.0', 'soft'],
+      ['powermta', 'failed', 'eve@example.com', '5.0.0', 'hard'],
+      ['powermta', 'delivered', 'BEN@example.com', '2.0.0', 'none'],
+    ]);
+    const { records } = await extractBounces([{ name: 'acct.csv', text }], { includeSoft: true });
+    assert.deepEqual(records.map((record) => [record.address, record.type, record.diagnostic, record.remoteMta, record.date, record.messageId, record.line]), [
+      ['cat@example.net', 'soft', '552 5.2.2 Mailbox full, "quota" exceeded', 'mx.example.net (192.0.2.20)', '2025-11-27T09:00:03.000Z', null, 3],
+      ['eve@example.com', 'hard', '550 5.1.1 The email account that you tried to reach does not exist', null, '2026-11-27T14:10:00.000Z', null, 5],
+    ]);
+    // The header may name fewer columns, in any order; rows before any header are no PowerMTA rows.
+    assert.deepEqual(await eventsOf([
+      'b,1764234003,owl@example.com,5.1.1,smtp;550 5.1.1 unknown',
+      'type,rcpt,dsnDiag,timeLogged',
+      'bounce,owl@example.com,smtp;550 5.1.1 unknown,1764234003',
+    ].join('\n')), [['powermta', 'failed', 'owl@example.com', '5.1.1', 'hard']]);
+  });
+
   it('generic transcript lines: a reply code opening the line names one recipient', async () => {
     assert.deepEqual(await eventsOf('<<< 550 5.1.1 <fox@example.com>... User unknown\n'), [['generic', 'failed', 'fox@example.com', '5.1.1', 'hard']]);
   });

@@ -1,8 +1,8 @@
-// The CSV line splitter of Exchange's message tracking logs (src/core/bounce/logs/exchange.ts), checked against the
+// The CSV line splitter of Exchange's message tracking logs and PowerMTA's accounting files (src/core/bounce/logs/csv.ts), checked against the
 // rule read one character at a time.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitCsvLine } from '../../src/core/bounce/logs/exchange';
+import { splitCsvLine } from '../../src/core/bounce/logs/csv';
 
 /** RFC 4180 cells, read a character at a time: a quote opens or closes quoting, a doubled one inside is a quote, and a
  * comma outside quoting ends a cell; an unclosed quote runs to the end of the line. */

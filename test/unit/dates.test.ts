@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BounceRecord, extractBounces } from '../../src/core/bounce';
 import { fullDate, InputDates, isoText, type YearSource } from '../../src/core/bounce/eventTime';
-import { splitCsvLine } from '../../src/core/bounce/logs/exchange';
+import { splitCsvLine } from '../../src/core/bounce/logs/csv';
 import { runCliCaptured } from '../helpers/runCliCaptured';
 
 /** A Postfix line: `who`@example.com bounced hard, at `stamp` (syslog "Mar  3 10:00:01" or RFC 5424). */

@@ -134,6 +134,27 @@ describe('reading a log on several threads', function () {
     }
   });
 
+  it('reads a PowerMTA accounting file as one thread does, its header and rows in different ranges', async () => {
+    const row = (type: string, address: string, status: string, diagnostic: string) => `${type},1704189601,${address},${status},"smtp;${diagnostic}",mx.example.com (192.0.2.10)`;
+    const lines = ['type,timeLogged,rcpt,dsnStatus,dsnDiag,dsnMta'];
+    for (let index = 0; index < 30; index++) {
+      lines.push(row('b', `u${index}@example.com`, '5.1.1 (bad destination mailbox address)', `550 5.1.1 <u${index}@example.com>: User unknown, sorry`));
+      if (index % 3 === 0) lines.push(row('d', `u${index}@example.com`, '2.0.0 (success)', '250 ok'));
+      if (index % 5 === 0) lines.push(row('t', `v${index}@example.com`, '4.7.0 (delivery not authorized)', '421 4.7.0 Try again later'));
+    }
+    const dir = scratch();
+    try {
+      const file = path.join(dir, 'acct.csv');
+      fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+      const { extract } = await assertSameOnTwoThreads([{ path: file }], 200);
+      const records = JSON.parse(extract.records) as { address: string; type: string }[];
+      assert.equal(records.length, 20, 'every third address was delivered to after failing');
+      assert.ok(records.every((record) => record.type === 'hard' && !/^u(?:0|3|6)@/.test(record.address)));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the rest alone, as one thread does, once a range made many new failed addresses', async () => {
     const { generatePostfixLog } = await import(pathToFileURL(path.join(__dirname, '..', '..', '..', 'scripts', 'lib', 'generate-postfix-log.mjs')).href);
     // Distinct failed addresses, with a delivery to one that failed earlier among them (its record must close).
