@@ -128,6 +128,17 @@ export const LOG_FORMATS = {
           ',', mta, ',bad-mailbox,vmta1,job42,<m@example.org>')),
     ],
   ),
+  kumomta: format(
+    ['{', '}', '"', '":"', '","', '\\"', '\\u', 'null', '"type":"', '"recipient":"', '"response":{', '"code":', '[', ']'],
+    (f) => [
+      fc.tuple(f('type', fc.constantFrom('Bounce', 'OOB', 'Expiration', 'Delivery', 'TransientFailure', 'Reception', 'Feedback', 'AdminBounce', 'bounce')), f('recipient', address),
+        f('code', fc.oneof(replyCode, fc.constantFrom('null', '-1', '1e3', '"550"'))), fc.option(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999 }))),
+        f('content', diagnostic), f('peer', host), f('addr', ip), f('timestamp', fc.constantFrom('1764234003', '0', '1e20', '-5', '"x"', 'null')))
+        .map(([type, rcpt, code, enhanced, content, peer, addr, time]) => join('{"type":"', type, '","id":"1d98076abbbc11ed","sender":"news@example.org","recipient":"', { json: rcpt },
+          '","queue":"q","site":"s","size":1047,"response":{"code":', code, ',"enhanced_code":', enhanced ? `{"class":${enhanced[0]},"subject":${enhanced[1]},"detail":${enhanced[2]}}` : 'null',
+          ',"content":"', { json: content }, '","command":null},"peer_address":{"name":"', { json: peer }, '","addr":"', { json: addr }, '"},"timestamp":', time, ',"created":1764234000}')),
+    ],
+  ),
   generic: format(
     ['<<< ', '>>> ', '-> ', '<- ', 'RCPT TO:<', 'RCPT TO:', '550 ', '550-', '5.1.1 ', '@', 'a@', '<a@b.c>', '...', '> '],
     (f) => [

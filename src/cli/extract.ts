@@ -6,10 +6,10 @@ import { writePieces, writeProblems } from './output';
 
 const USAGE = `Usage: smtp-diag extract [--format text|csv|json|ndjson] [--all] [--year YYYY] [--follow] [--deliveries] <file|dir|->...
 
-Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking and PowerMTA accounting CSV;
-.gz, UTF-16 too) and bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when the input is "-" or
-none, and prints the addresses that bounced hard: one per line, sorted regardless of case (text), or every field
-(csv, json).
+Reads mail logs (Postfix, Exim, Sendmail, qmail, OpenSMTPD, Courier, Exchange tracking and PowerMTA accounting CSV,
+KumoMTA JSON records; .gz, UTF-16 too) and bounce messages (.eml, mbox), folders recursively, FIFOs, or stdin when
+the input is "-" or none, and prints the addresses that bounced hard: one per line, sorted regardless of case
+(text), or every field (csv, json).
 Control characters from the inputs are printed escaped (\\x1b, \\u202e; in JSON as \\u escapes).
   --format F   text (default), csv, json, or ndjson: one JSON record a line, written as soon as each input
                (file, folder, stdin) is read; records are per input (merge them with --deliveries and merge)

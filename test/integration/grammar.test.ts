@@ -62,6 +62,11 @@ const FILES: Record<string, { text: string; language: string }> = {
     text: 'type,timeLogged,orig,rcpt,dsnStatus,dsnDiag\r\nb,1764234003,news@example.org,ben@example.com,5.1.1 (bad destination mailbox address),smtp;550 5.1.1 User unknown\r\n',
     language: 'smtp-log',
   },
+  // A KumoMTA log segment (decompressed): a JSON record per line, "type" first.
+  '20261127-022811': {
+    text: '{"type":"Bounce","id":"1d98","sender":"news@example.org","recipient":"ben@example.com","response":{"code":550,"enhanced_code":{"class":5,"subject":1,"detail":1},"content":"User unknown","command":null},"timestamp":1764234003}\n',
+    language: 'smtp-log',
+  },
   'bounce.eml': { text: `${BOUNCE_EML}\n`, language: 'eml' },
   'delivery.log': { text: `${POSTFIX_BOUNCE}\n${DEFERRAL}\n${SENT}\n`, language: 'log' },
 };
@@ -138,8 +143,8 @@ describe('grammars: languages and status-code scopes in VS Code', () => {
     };
   });
 
-  it('opens maillog, rotated logs, mainlog, a Postfix syslog file and a PowerMTA accounting file (first line) as smtp-log', () => {
-    for (const name of ['maillog', 'mail.log.2', 'maillog-20261127', 'mainlog', 'messages-mx1', 'acct-2026-11-27-0000.csv']) {
+  it('opens maillog, rotated logs, mainlog, a Postfix syslog file, a PowerMTA accounting file and a KumoMTA log (first line) as smtp-log', () => {
+    for (const name of ['maillog', 'mail.log.2', 'maillog-20261127', 'mainlog', 'messages-mx1', 'acct-2026-11-27-0000.csv', '20261127-022811']) {
       assert.equal(documents.get(name)?.languageId, 'smtp-log', name);
     }
   });

@@ -86,6 +86,37 @@ describe('log recognizers', () => {
     ].join('\n')), [['powermta', 'failed', 'owl@example.com', '5.1.1', 'hard']]);
   });
 
+  it('KumoMTA JSON records: bounces, out-of-band bounces and expirations fail, deliveries close them, transient failures defer', async () => {
+    const record = (type: string, recipient: string, code: number | null, enhanced: string | null, content: string, extra: object = {}) => JSON.stringify({
+      type, id: `id-${recipient}`, sender: 'news@example.org', recipient, queue: 'example.com', site: 'mx.example.com', size: 320,
+      response: { code, enhanced_code: enhanced && Object.fromEntries(['class', 'subject', 'detail'].map((key, index) => [key, Number(enhanced.split('.')[index])])), content, command: null },
+      peer_address: { name: 'mx.example.com', addr: '192.0.2.10' }, timestamp: 1764234003, created: 1764234000, num_attempts: 1, bounce_classification: 'Uncategorized', ...extra,
+    });
+    const text = [
+      record('Reception', 'ann@example.com', 250, null, ''),
+      record('Bounce', 'ann@example.com', 550, '5.1.1', '<ann@example.com>: Recipient address rejected: User unknown, "sorry"'),
+      record('TransientFailure', 'bob@example.net', 421, '4.7.0', 'Try again later'),
+      record('Expiration', 'bob@example.net', 551, '5.4.7', 'Next delivery time would exceed the expiry time', { peer_address: null }),
+      record('OOB', 'cat@example.org', 550, '5.1.1', 'The email account that you tried to reach does not exist'),
+      record('AdminBounce', 'dan@example.org', 551, '5.7.1', 'Administrator bounced with reason: purge'),
+      record('Feedback', 'eve@example.org', 250, null, ''),
+      record('Delivery', 'CAT@example.org', 250, '2.0.0', 'OK'),
+      '{"type":"Bounce","recipient":"not json at all',
+    ].join('\n');
+    assert.deepEqual(await eventsOf(text), [
+      ['kumomta', 'failed', 'ann@example.com', '5.1.1', 'hard'],
+      ['kumomta', 'deferred', 'bob@example.net', '4.7.0', 'soft'],
+      ['kumomta', 'failed', 'bob@example.net', '5.4.7', 'soft'],
+      ['kumomta', 'failed', 'cat@example.org', '5.1.1', 'hard'],
+      ['kumomta', 'delivered', 'CAT@example.org', '2.0.0', 'none'],
+    ]);
+    const { records } = await extractBounces([{ name: 'kumo.log', text }], { includeSoft: true });
+    assert.deepEqual(records.map((entry) => [entry.address, entry.type, entry.diagnostic, entry.remoteMta, entry.date, entry.messageId, entry.line]), [
+      ['ann@example.com', 'hard', '550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown, "sorry"', 'mx.example.com[192.0.2.10]', '2025-11-27T09:00:03.000Z', 'id-ann@example.com', 2],
+      ['bob@example.net', 'soft', '551 5.4.7 Next delivery time would exceed the expiry time', null, '2025-11-27T09:00:03.000Z', 'id-bob@example.net', 4],
+    ]);
+  });
+
   it('generic transcript lines: a reply code opening the line names one recipient', async () => {
     assert.deepEqual(await eventsOf('<<< 550 5.1.1 <fox@example.com>... User unknown\n'), [['generic', 'failed', 'fox@example.com', '5.1.1', 'hard']]);
   });

@@ -5,6 +5,7 @@ import { courierRecognizer } from './courier';
 import { eximRecognizer } from './exim';
 import { exchangeRecognizer } from './exchange';
 import { genericRecognizer } from './generic';
+import { kumomtaRecognizer } from './kumomta';
 import { opensmtpdRecognizer } from './opensmtpd';
 import { postfixRecognizer } from './postfix';
 import { powermtaRecognizer } from './powermta';
@@ -12,7 +13,7 @@ import { qmailRecognizer } from './qmail';
 import { LineSource, ParserState, StateJournal } from './recognizer';
 import { sendmailRecognizer } from './sendmail';
 
-const RECOGNIZERS = [postfixRecognizer, eximRecognizer, sendmailRecognizer, qmailRecognizer, opensmtpdRecognizer, courierRecognizer, exchangeRecognizer, powermtaRecognizer, genericRecognizer];
+const RECOGNIZERS = [postfixRecognizer, eximRecognizer, sendmailRecognizer, qmailRecognizer, opensmtpdRecognizer, courierRecognizer, exchangeRecognizer, powermtaRecognizer, kumomtaRecognizer, genericRecognizer];
 
 /** A parser for one log file: feed it every line in order. Its events' texts are bounded (detach.ts), whatever a
  * line holds. `state` holds what it keeps between lines (journaled in a worker, see logScan.ts). */

@@ -8,7 +8,7 @@ import { enhancedCodeIn, replyCodeIn } from '../classify';
 import { clipped } from '../detach';
 import type { Outcome } from '../types';
 import { HeaderColumns } from './csv';
-import { LineSource, LogRecognizer, NOTHING, ParserState } from './recognizer';
+import { LineSource, LogRecognizer, NOTHING, ParserState, unixTimeText } from './recognizer';
 
 /** Record types by their short and long names (the type column holds either, as the file was configured). */
 const OUTCOME: Readonly<Record<string, Outcome | null>> = {
@@ -28,8 +28,7 @@ const UNIX_TIME = /^\d{9,11}$/;
 
 /** A row's time as the records' dates read it: seconds since 1970 become ISO 8601 in UTC, any other text is kept. */
 function dateOf(text: string): string | undefined {
-  if (UNIX_TIME.test(text)) return new Date(Number(text) * 1000).toISOString();
-  return text || undefined;
+  return UNIX_TIME.test(text) ? unixTimeText(Number(text)) : text || undefined;
 }
 
 export const powermtaRecognizer: LogRecognizer = {

@@ -152,6 +152,13 @@ export function syslogDate(text: string): string | undefined {
   return SYSLOG_DATE.exec(text)?.[1];
 }
 
+/** A time given as seconds since 1970 (PowerMTA's and KumoMTA's records), as ISO 8601 in UTC; undefined for any
+ * number no date has. */
+export function unixTimeText(seconds: number): string | undefined {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
 /** The "host[ip]" or "host" part of a relay field, without the port. */
 export function relayHost(relay: string | undefined): string | undefined {
   if (!relay || relay === 'none' || relay === 'local') return undefined;
