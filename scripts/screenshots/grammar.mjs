@@ -65,8 +65,18 @@ function contrast(a, b) {
  * workbench.colorTheme from the profile's settings.json at start-up. The palette, not the Ctrl+K Ctrl+T chord: a
  * chord pressed before the keybindings are ready opens Ctrl+T's symbol search instead. */
 async function chooseTheme(page, theme) {
-  await runCommand(page, 'Preferences: Color Theme');
-  await acceptInQuickInput(page, theme.name, { loading: true });
+  // A workbench just started on a loaded machine may show the theme list without its rows for over a minute (seen
+  // once, with the fuzz harness on both cores): the list is opened again, twice at most, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'Preferences: Color Theme');
+      await acceptInQuickInput(page, theme.name, { loading: true });
+      break;
+    } catch (error) {
+      if (attempt === 3 || error?.name !== 'TimeoutError') throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.waitForFunction((themeFile) => document.querySelector('.monaco-workbench')?.className.includes(themeFile), theme.themeFile);
 }
 
