@@ -6,8 +6,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { extractBounces, formattedPieces, parseResultLine, ResultMerger } from '../../src/core/bounce/index';
-import { lineBatches } from '../../src/cli/merge';
+import { extractBounces, formattedPieces, ResultMerger } from '../../src/core/bounce/index';
 import { classify, createClassifier, enhancedCodeIn, replyCodeIn, smtpStageIn } from '../../src/core/bounce/classify';
 import { BounceReport } from '../../src/core/bounce/report';
 
@@ -82,18 +81,11 @@ function runClassify(payload) {
   return { records: payload.events.length, markdownChars: markdown.length, problems: 0 };
 }
 
-/** The input's lines read as `smtp-diag merge` reads them, merged and checked; `problems` counts what it would name. */
+/** The input read as `smtp-diag merge` reads it, merged and checked; `problems` counts what it would name. */
 async function mergedFrom(input) {
   const merger = new ResultMerger();
   let problems = 0;
-  const chunks = (async function* () { yield* pieces(Buffer.from(input.bytes), input.splits); })();
-  for await (const batch of lineBatches(chunks)) {
-    for (const line of batch) {
-      const parsed = line === undefined || line.trim() === '' ? 'skipped' : parseResultLine(line);
-      if (typeof parsed === 'string') problems++;
-      else merger.add(parsed);
-    }
-  }
+  await merger.readInput(input.name, (async function* () { yield* pieces(Buffer.from(input.bytes), input.splits); })(), () => problems++);
   return { merger, problems: problems + merger.doubts().problems.length };
 }
 

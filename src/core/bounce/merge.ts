@@ -9,6 +9,7 @@ import { kept, outranks, widen } from './aggregate';
 import type { DeliveredEntry } from './deliveries';
 import type { EventTime } from './eventTime';
 import { ndjsonPieces, RECORD_FIELDS } from './format';
+import { lineBatches, MAX_LINE_CHARS } from './lineBatches';
 import { RowCodec, SpillingMap } from './sortedRuns';
 import type { BounceRecord } from './types';
 
@@ -161,6 +162,27 @@ export class ResultMerger {
   readonly read = { records: 0, deliveries: 0, ends: 0 };
   /** The records and deliveries the end lines read count, and the inputs they say were not read whole. */
   private readonly ended = { lines: 0, notAllRead: [] as string[] };
+  /** Inputs of merge read to their end without an end line: a map step's output has one per input it was given. */
+  private readonly unended: string[] = [];
+
+  /** Reads one input of merge (a map step's output, or several one after the other) to its end; `problem` hears each
+   * line that is no such output, with the input's name and the line's number. */
+  async readInput(name: string, stream: AsyncIterable<Buffer | string>, problem: (text: string) => void): Promise<void> {
+    const endsBefore = this.read.ends;
+    let number = 0;
+    for await (const batch of lineBatches(stream)) {
+      for (const line of batch) {
+        number++;
+        if (line === undefined) problem(`${name}:${number}: a line of more than ${MAX_LINE_CHARS} characters`);
+        else if (line.trim() !== '') {
+          const parsed = parseResultLine(line);
+          if (typeof parsed === 'string') problem(`${name}:${number}: ${parsed}`);
+          else this.add(parsed);
+        }
+      }
+    }
+    if (this.read.ends === endsBefore) this.unended.push(name);
+  }
 
   add(line: ResultLine): void {
     if (line.type === 'end') {
@@ -189,14 +211,15 @@ export class ResultMerger {
   /**
    * What the lines read say of the outputs they came from, whatever their order: `problems` when an output was cut
    * short or its map step could not read a file (the list may then keep an address delivered to since, or miss one),
-   * `warning` when no output has end lines (made without --deliveries, or by an earlier version).
+   * `warning` when no output has end lines (made without --deliveries, or by an earlier version): one warning then,
+   * not one per input without its end line.
    */
   doubts(): { problems: string[]; warning?: string } {
     const { records, deliveries, ends } = this.read;
     if (ends === 0) {
       return { problems: [], warning: records > 0 ? 'no end lines read: outputs of extract without --deliveries (or of an earlier version), so a delivery in one log could not close a failure in another' : undefined };
     }
-    const problems: string[] = [];
+    const problems = this.unended.map((name) => `${name}: no end line: not the whole output of extract --format ndjson --deliveries (its map step stopped before its end?)`);
     const lines = records + deliveries;
     if (lines !== this.ended.lines) {
       problems.push(`the outputs hold ${lines} records and deliveries where their end lines count ${this.ended.lines}: an output is cut short or holds lines of another (a map step stopped before its end?)`);
