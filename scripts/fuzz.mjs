@@ -2,7 +2,8 @@
 // run with a time and a memory budget in an engine process of its own (docs/fuzz.md).
 //   --cases N         cases in all, split across targets by weight (default 100000)
 //   --seed S          seed of the run (default 1); each target's seed is derived from it and its name
-//   --target A,B      only these targets (postfix exim sendmail qmail opensmtpd courier exchange powermta kumomta generic mime classify merge report)
+//   --target A,B      only these targets (postfix exim sendmail qmail opensmtpd courier exchange powermta kumomta
+//                     generic mime classify merge report)
 //   --time-budget MS  a case slower than this fails (default 2000)
 //   --memory-budget MB  a case during which the engine process's RSS peaks above this fails (default 256)
 //   --kill-after MS   a case still running after this is killed (default 10000)

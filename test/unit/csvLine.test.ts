@@ -1,5 +1,5 @@
-// The CSV line splitter of Exchange's message tracking logs and PowerMTA's accounting files (src/core/bounce/logs/csv.ts), checked against the
-// rule read one character at a time.
+// The CSV line splitter of Exchange's message tracking logs and PowerMTA's accounting files
+// (src/core/bounce/logs/csv.ts), checked against the rule read one character at a time.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { splitCsvLine } from '../../src/core/bounce/logs/csv';

@@ -28,7 +28,8 @@ interface DeliveryRow {
 /** Roughly what an entry takes in memory beside its texts, for the budget. */
 const ENTRY_BYTES = 250;
 
-/** A run row's numbers: its time's two (as the record store codes a time: InputTable); its texts: key, address, file. */
+/** A run row's numbers: its time's two (as the record store codes a time: InputTable); its texts: key, address,
+ * file. */
 function deliveryCodec(inputs: InputTable): RowCodec<DeliveryRow> {
   return {
     encode: ({ key, address, file, time }) => ({ numbers: inputs.code(time), texts: [key, address, file] }),

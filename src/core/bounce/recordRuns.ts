@@ -1,4 +1,4 @@
-// Records beyond the memory budget: when the store holds more than `recordLimits.bytes` (sortedRuns.ts), its rows are written to a
+// Records beyond the memory budget: when the store holds more than `recordLimits.bytes`, its rows are written to a
 // temporary file sorted by key (a run, sortedRuns.ts) and the store starts empty. At the end the runs and the last
 // store are read together in key order, and the rows of one address are joined in the order of the input
 // (aggregate.ts). Memory then stays within the budget however many addresses failed.

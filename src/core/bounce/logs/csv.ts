@@ -71,7 +71,8 @@ export class HeaderColumns {
     this.header.set('columns', new Map(this.wanted.map((name) => [name, lower.lastIndexOf(name.toLowerCase())])), ENTRY_CHARS);
   }
 
-  /** A row's cells by column name ('' for a column absent from the header or the row), or undefined before any header. */
+  /** A row's cells by column name ('' for a column absent from the header or the row), or undefined before any
+   * header. */
   cellsOf(text: string): ((name: string) => string) | undefined {
     const columns = this.header.get('columns');
     if (!columns) return undefined;

@@ -18,13 +18,14 @@ const RECORD_MARKS = ['"type"', '"recipient"'];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const isDigit = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 999;
+/** A whole number of at most three digits: a reply code, or a part of an enhanced code. */
+const isCodeNumber = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 999;
 
 /** A response's enhanced code ("5.1.1"), from its three fields. */
 function enhancedCode(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;
   const { class: codeClass, subject, detail } = value;
-  return isDigit(codeClass) && isDigit(subject) && isDigit(detail) && [2, 4, 5].includes(codeClass as number) ? `${codeClass}.${subject}.${detail}` : undefined;
+  return isCodeNumber(codeClass) && isCodeNumber(subject) && isCodeNumber(detail) && [2, 4, 5].includes(codeClass as number) ? `${codeClass}.${subject}.${detail}` : undefined;
 }
 
 /** The peer as other formats name a remote host: "name[address]", or either alone. */
@@ -56,7 +57,7 @@ export const kumomtaRecognizer: LogRecognizer = {
       const address = outcome && normalizeAddress(textOf(record.recipient) ?? '');
       if (!outcome || !address) return NOTHING;
       const response = isObject(record.response) ? record.response : {};
-      const reply = isDigit(response.code) && (response.code as number) >= 200 ? String(response.code) : undefined;
+      const reply = isCodeNumber(response.code) && (response.code as number) >= 200 ? String(response.code) : undefined;
       const status = enhancedCode(response.enhanced_code);
       const content = textOf(response.content) ?? '';
       return [{
